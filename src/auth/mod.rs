@@ -1,0 +1,299 @@
+//! Authentication: bearer JWT → `Principal`.
+//!
+//! Keys come from a `KeySource`; today the HS256 shared secret (development or configured).
+//! Production key sources (PEM public keys, JWKS) slot in as further variants without touching
+//! the extractor or the handlers.
+
+mod principal;
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::config::{AuthMode, Settings};
+use crate::domain::{Role, SubjectId, TenantId};
+
+pub use principal::Principal;
+
+/// File in the data directory holding the generated development secret.
+pub const DEV_SECRET_FILE: &str = "dev-hs256-secret";
+
+/// Why a token was refused. Logged at debug level; the client only ever sees a plain 401.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("no bearer token in the Authorization header")]
+    Missing,
+    #[error("token rejected: {0}")]
+    Invalid(String),
+    #[error("token has no usable `sub`")]
+    BadSubject,
+    #[error("token names no valid tenant and no default tenant is configured")]
+    BadTenant,
+}
+
+/// Where verification keys come from.
+enum KeySource {
+    SharedSecret(DecodingKey),
+}
+
+/// Verifies bearer tokens and maps their claims to a `Principal`.
+pub struct Authenticator {
+    keys: KeySource,
+    validation: Validation,
+    roles_claim: Vec<String>,
+    tenant_claim: Vec<String>,
+    default_tenant: Option<TenantId>,
+}
+
+impl Authenticator {
+    /// Builds the authenticator from settings. In development mode the secret is read from (or
+    /// generated into) the data directory.
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
+        // One crypto stack for the whole process: aws-lc-rs, as rustls uses.
+        let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+        let secret = hs256_secret(settings)?;
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.algorithms = vec![Algorithm::HS256];
+        validation.leeway = settings.auth_leeway_secs;
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        validation.set_issuer(&[settings.auth_issuer.as_str()]);
+        validation.set_audience(&[settings.auth_audience.as_str()]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        let default_tenant = match settings.auth_default_tenant.as_str() {
+            "" => None,
+            raw => Some(TenantId::parse(raw).map_err(anyhow::Error::msg)?),
+        };
+        Ok(Self {
+            keys: KeySource::SharedSecret(DecodingKey::from_secret(
+                secret.expose_secret().as_bytes(),
+            )),
+            validation,
+            roles_claim: claim_path(&settings.auth_roles_claim),
+            tenant_claim: claim_path(&settings.auth_tenant_claim),
+            default_tenant,
+        })
+    }
+
+    /// Verifies `token` and maps its claims.
+    pub fn authenticate(&self, token: &str) -> Result<Principal, AuthError> {
+        let KeySource::SharedSecret(key) = &self.keys;
+        let claims = decode::<Value>(token, key, &self.validation)
+            .map_err(|e| AuthError::Invalid(e.to_string()))?
+            .claims;
+        let sub = claims
+            .get("sub")
+            .and_then(Value::as_str)
+            .and_then(|s| SubjectId::parse(s).ok())
+            .ok_or(AuthError::BadSubject)?;
+        let tenant = match lookup(&claims, &self.tenant_claim) {
+            Some(Value::String(raw)) => TenantId::parse(raw).map_err(|_| AuthError::BadTenant)?,
+            Some(_) => return Err(AuthError::BadTenant),
+            None => self.default_tenant.clone().ok_or(AuthError::BadTenant)?,
+        };
+        let mut roles = vec![Role::Employee];
+        let granted = match lookup(&claims, &self.roles_claim) {
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+            // Some identity providers send a single role, or a space-separated list.
+            Some(Value::String(raw)) => raw.split_whitespace().collect(),
+            _ => Vec::new(),
+        };
+        roles.extend(granted.into_iter().filter_map(Role::parse));
+        Ok(Principal::new(sub, roles, tenant))
+    }
+}
+
+fn claim_path(raw: &str) -> Vec<String> {
+    raw.split('.').map(str::to_owned).collect()
+}
+
+fn lookup<'a>(claims: &'a Value, path: &[String]) -> Option<&'a Value> {
+    path.iter()
+        .try_fold(claims, |value, segment| value.get(segment))
+}
+
+/// The HS256 secret: the configured one, or the development secret in the data directory
+/// (generated on first use, readable by the owner only).
+pub fn hs256_secret(settings: &Settings) -> anyhow::Result<SecretString> {
+    if settings.auth_mode() == AuthMode::SharedSecret {
+        return Ok(settings.auth_hs256_secret.clone());
+    }
+    let path = settings.data_dir.join(DEV_SECRET_FILE);
+    if let Ok(existing) = fs::read_to_string(&path) {
+        let existing = existing.trim();
+        if existing.len() >= 32 {
+            return Ok(SecretString::from(existing.to_owned()));
+        }
+    }
+    fs::create_dir_all(&settings.data_dir)?;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    write_private(&path, &secret)?;
+    Ok(SecretString::from(secret))
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    fs::write(path, contents)
+}
+
+/// Claims of a development token.
+#[derive(Debug, Serialize)]
+struct DevClaims<'a> {
+    sub: &'a str,
+    iss: &'a str,
+    aud: &'a str,
+    iat: i64,
+    nbf: i64,
+    exp: i64,
+    #[serde(flatten)]
+    extra: serde_json::Map<String, Value>,
+}
+
+/// What a development token says.
+#[derive(Debug, Clone)]
+pub struct TokenRequest {
+    pub sub: String,
+    pub roles: Vec<Role>,
+    pub tenant: String,
+    pub ttl_secs: i64,
+}
+
+/// Mints an HS256 token that this service's settings accept. For development and tests.
+pub fn mint_token(settings: &Settings, request: &TokenRequest) -> anyhow::Result<String> {
+    let secret = hs256_secret(settings)?;
+    let now = chrono::Utc::now().timestamp();
+    let mut extra = serde_json::Map::new();
+    let roles: Vec<Value> = request
+        .roles
+        .iter()
+        .map(|role| Value::from(role.as_str()))
+        .collect();
+    insert_at(
+        &mut extra,
+        &claim_path(&settings.auth_roles_claim),
+        Value::from(roles),
+    );
+    insert_at(
+        &mut extra,
+        &claim_path(&settings.auth_tenant_claim),
+        Value::from(request.tenant.as_str()),
+    );
+    let claims = DevClaims {
+        sub: &request.sub,
+        iss: &settings.auth_issuer,
+        aud: &settings.auth_audience,
+        iat: now,
+        nbf: now,
+        exp: now + request.ttl_secs,
+        extra,
+    };
+    let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+    Ok(encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(secret.expose_secret().as_bytes()),
+    )?)
+}
+
+fn insert_at(map: &mut serde_json::Map<String, Value>, path: &[String], value: Value) {
+    match path {
+        [] => {}
+        [last] => {
+            map.insert(last.clone(), value);
+        }
+        [first, rest @ ..] => {
+            let child = map
+                .entry(first.clone())
+                .or_insert_with(|| Value::Object(serde_json::Map::new()));
+            if let Value::Object(child) = child {
+                insert_at(child, rest, value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(dir: &Path) -> Settings {
+        Settings {
+            data_dir: dir.to_path_buf(),
+            auth_roles_claim: "realm_access.roles".into(),
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn a_minted_token_round_trips_with_nested_roles() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let settings = settings(dir.path());
+        let token = mint_token(
+            &settings,
+            &TokenRequest {
+                sub: "E1".into(),
+                roles: vec![Role::Hr],
+                tenant: "acme".into(),
+                ttl_secs: 60,
+            },
+        )
+        .expect("mint");
+        let principal = Authenticator::from_settings(&settings)
+            .expect("authenticator")
+            .authenticate(&token)
+            .expect("valid");
+        assert_eq!(principal.sub().as_str(), "E1");
+        assert_eq!(principal.tenant().as_str(), "acme");
+        assert!(principal.has(Role::Hr) && principal.has(Role::Employee));
+        assert!(!principal.has(Role::Integration));
+    }
+
+    #[test]
+    fn the_development_secret_is_kept_between_starts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let first = hs256_secret(&settings(dir.path())).expect("secret");
+        let second = hs256_secret(&settings(dir.path())).expect("secret");
+        assert_eq!(first.expose_secret(), second.expose_secret());
+        assert_eq!(first.expose_secret().len(), 64);
+    }
+
+    #[test]
+    fn an_expired_token_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let settings = settings(dir.path());
+        let token = mint_token(
+            &settings,
+            &TokenRequest {
+                sub: "E1".into(),
+                roles: vec![],
+                tenant: "acme".into(),
+                ttl_secs: -120,
+            },
+        )
+        .expect("mint");
+        let result = Authenticator::from_settings(&settings)
+            .expect("authenticator")
+            .authenticate(&token);
+        assert!(matches!(result, Err(AuthError::Invalid(_))), "{result:?}");
+    }
+}

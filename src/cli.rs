@@ -1,0 +1,123 @@
+//! The command line: `serve` (default), `migrate`, `token`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use secrecy::ExposeSecret;
+
+use crate::auth::{mint_token, TokenRequest};
+use crate::config::{AuthMode, Settings};
+use crate::domain::{Role, SubjectId, TenantId};
+use crate::startup::Application;
+use crate::storage::Store;
+
+/// Debrief: structured, reviewed feedback and development plans for rejected internal
+/// candidates.
+///
+/// Configuration comes from DEBRIEF_* environment variables and an optional TOML file; see
+/// docs/configuration.md.
+#[derive(Debug, Parser)]
+#[command(name = "debrief", version, about)]
+pub struct Cli {
+    /// TOML configuration file (also DEBRIEF_CONFIG).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP service (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Mint a development token that this configuration accepts.
+    Token(TokenArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TokenArgs {
+    /// The caller's employee or client id.
+    #[arg(long, default_value = "E1001")]
+    pub sub: String,
+    /// A role to grant: employee, hiring_manager, hr, integration (repeatable).
+    #[arg(long = "role", value_name = "ROLE", value_parser = parse_role)]
+    pub roles: Vec<Role>,
+    /// The tenant (company) id; defaults to DEBRIEF_AUTH_DEFAULT_TENANT or `demo`.
+    #[arg(long)]
+    pub tenant: Option<String>,
+    /// Lifetime in seconds.
+    #[arg(long, default_value_t = 8 * 3600, value_parser = clap::value_parser!(i64).range(60..=7 * 24 * 3600))]
+    pub ttl: i64,
+}
+
+fn parse_role(raw: &str) -> Result<Role, String> {
+    Role::parse(raw).ok_or_else(|| {
+        format!("unknown role {raw:?}; one of employee, hiring_manager, hr, integration")
+    })
+}
+
+impl Cli {
+    pub async fn run(self, settings: Settings) -> anyhow::Result<()> {
+        match self.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve(settings).await,
+            Command::Migrate => {
+                let store = Store::connect(&settings.database_url(), &settings.pool()).await?;
+                store.migrate().await?;
+                tracing::info!(backend = store.backend(), "migrations applied");
+                store.close().await;
+                Ok(())
+            }
+            Command::Token(args) => {
+                let tenant = args
+                    .tenant
+                    .clone()
+                    .or_else(|| {
+                        Some(settings.auth_default_tenant.clone()).filter(|t| !t.is_empty())
+                    })
+                    .unwrap_or_else(|| "demo".into());
+                TenantId::parse(&tenant).map_err(anyhow::Error::msg)?;
+                SubjectId::parse(&args.sub).map_err(anyhow::Error::msg)?;
+                let token = mint_token(
+                    &settings,
+                    &TokenRequest {
+                        sub: args.sub,
+                        roles: args.roles,
+                        tenant,
+                        ttl_secs: args.ttl,
+                    },
+                )?;
+                println!("{token}");
+                Ok(())
+            }
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let application = Application::build(&settings).await?;
+    let host = settings.listen_addr().map_err(anyhow::Error::msg)?.ip();
+    let base = format!("http://{host}:{}", application.port());
+    tracing::info!(
+        %base,
+        backend = application.store().backend(),
+        auth = ?settings.auth_mode(),
+        "debrief listening"
+    );
+    if settings.auth_mode() == AuthMode::Development {
+        let secret_file = settings.data_dir.join(crate::auth::DEV_SECRET_FILE);
+        println!();
+        println!("  Debrief is running with development auth (loopback only).");
+        println!("  API reference:  {base}/docs/");
+        println!("  OpenAPI:        {base}/openapi.json");
+        println!("  Get a token:    cargo run -- token --sub E1001 --role hr --tenant demo");
+        println!("  Use it:         curl -H \"Authorization: Bearer $TOKEN\" {base}/v1/catalogs/competencies");
+        println!("  Dev secret:     {}", secret_file.display());
+        println!();
+    } else if settings.auth_hs256_secret.expose_secret().is_empty() {
+        anyhow::bail!("no authentication configured");
+    }
+    application.run_until_stopped().await?;
+    Ok(())
+}

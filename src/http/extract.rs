@@ -1,0 +1,88 @@
+//! Extractor settings and small extractors shared by the handlers.
+
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::{ready, Ready};
+
+use crate::error::ApiError;
+
+/// JSON, path and query settings: every extractor failure becomes a problem document.
+pub fn extractor_configs(
+    body_limit: usize,
+) -> (web::JsonConfig, web::PathConfig, web::QueryConfig) {
+    let json = web::JsonConfig::default()
+        .limit(body_limit)
+        .content_type_required(true)
+        .error_handler(move |error, _req| {
+            match error {
+                JsonPayloadError::OverflowKnownLength { .. }
+                | JsonPayloadError::Overflow { .. } => {
+                    ApiError::PayloadTooLarge { limit: body_limit }
+                }
+                JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
+                JsonPayloadError::Deserialize(e) => {
+                    ApiError::BadRequest(format!("The body is not valid for this operation: {e}"))
+                }
+                _ => ApiError::BadRequest("The body could not be read as JSON.".into()),
+            }
+            .into()
+        });
+    // A path segment that does not parse names nothing that exists.
+    let path =
+        web::PathConfig::default().error_handler(|_: PathError, _req| ApiError::NotFound.into());
+    let query = web::QueryConfig::default().error_handler(|error: QueryPayloadError, _req| {
+        let detail = match error {
+            QueryPayloadError::Deserialize(e) => format!("Invalid query string: {e}"),
+            _ => "Invalid query string.".into(),
+        };
+        ApiError::BadRequest(detail).into()
+    });
+    (json, path, query)
+}
+
+/// The `If-Match` header of a write with optimistic concurrency. Extraction never fails, so
+/// that the handler decides the order of checks (authorization before preconditions).
+#[derive(Debug, Clone, Copy)]
+pub enum IfMatch {
+    Missing,
+    /// Present, but not a strong ETag this service issued (`*`, weak or foreign tags): it can
+    /// never match.
+    Unmatchable,
+    Version(i64),
+}
+
+impl IfMatch {
+    /// The strong ETag of a record at `version`.
+    pub fn etag(version: i64) -> String {
+        format!("\"{version}\"")
+    }
+
+    /// The version the client last saw: 428 when missing, 412 when it cannot match.
+    pub fn version(self) -> Result<i64, ApiError> {
+        match self {
+            IfMatch::Missing => Err(ApiError::PreconditionRequired),
+            IfMatch::Unmatchable => Err(ApiError::PreconditionFailed),
+            IfMatch::Version(version) => Ok(version),
+        }
+    }
+}
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let Some(value) = req.headers().get(header::IF_MATCH) else {
+            return ready(Ok(IfMatch::Missing));
+        };
+        let version = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.trim().strip_prefix('"'))
+            .and_then(|v| v.strip_suffix('"'))
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|v| *v >= 1);
+        ready(Ok(version.map_or(IfMatch::Unmatchable, IfMatch::Version)))
+    }
+}

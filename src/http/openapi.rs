@@ -1,0 +1,148 @@
+//! The OpenAPI document, generated from the route table, and the method table derived from it.
+
+use actix_web::dev::ResourceDef;
+use actix_web::App;
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, Ref, RefOr, ResponseBuilder};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::error::{FieldError, Problem, PROBLEM_JSON};
+
+/// The pinned API version; bump it when the contract changes.
+pub const API_VERSION: &str = "0.1.0";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Debrief",
+        version = "0.1.0",
+        description = "Structured, reviewed feedback and development plans for rejected internal \
+                       candidates.\n\nEvery `/v1` operation needs `Authorization: Bearer <JWT>`. \
+                       Errors are RFC 9457 `application/problem+json` documents.",
+        license(name = "MIT", identifier = "MIT"),
+    ),
+    components(schemas(Problem, FieldError)),
+    tags(
+        (name = "catalogs", description = "Per-tenant competency framework and reason codes"),
+        (name = "operations", description = "Health and metrics for the platform"),
+    )
+)]
+struct ApiDoc;
+
+/// The OpenAPI document of every route in `super::configure`.
+pub fn openapi() -> OpenApiDoc {
+    let (_, mut api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(super::configure)
+        .split_for_parts();
+    api.info.version = API_VERSION.to_owned();
+    let components = api.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .build(),
+        ),
+    );
+    let problem = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                PROBLEM_JSON,
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build()
+    };
+    components.responses.insert(
+        "Unauthorized".into(),
+        RefOr::T(problem("No bearer token, or one that does not verify")),
+    );
+    components.responses.insert(
+        "Problem".into(),
+        RefOr::T(problem("An error, as a problem document")),
+    );
+    for (path, item) in api.paths.paths.iter_mut() {
+        let secured = path.starts_with("/v1/");
+        for operation in operations_mut(item) {
+            let responses = &mut operation.responses.responses;
+            if secured {
+                operation.security = Some(vec![SecurityRequirement::new(
+                    "bearer",
+                    Vec::<String>::new(),
+                )]);
+                responses
+                    .entry("401".into())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name("Unauthorized")));
+            }
+            responses
+                .entry("default".into())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name("Problem")));
+        }
+    }
+    api
+}
+
+/// The document as committed in `openapi/openapi.json`.
+pub fn openapi_json() -> String {
+    let mut json = openapi().to_pretty_json().unwrap_or_default();
+    json.push('\n');
+    json
+}
+
+fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        item.get.as_mut(),
+        item.put.as_mut(),
+        item.post.as_mut(),
+        item.delete.as_mut(),
+        item.options.as_mut(),
+        item.head.as_mut(),
+        item.patch.as_mut(),
+        item.trace.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Which methods each documented path accepts; answers 405 with `Allow`.
+pub struct RouteTable(Vec<(ResourceDef, String)>);
+
+impl RouteTable {
+    pub fn from_openapi(api: &OpenApiDoc) -> Self {
+        let mut routes: Vec<(ResourceDef, String)> = api
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods: Vec<&str> = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(method, present)| present.then_some(method))
+                .collect();
+                (ResourceDef::new(path.as_str()), methods.join(", "))
+            })
+            .collect();
+        routes.push((ResourceDef::new("/openapi.json"), "GET".into()));
+        Self(routes)
+    }
+
+    /// The `Allow` value for `path`, if any route has it.
+    pub fn allowed_methods(&self, path: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(def, _)| def.is_match(path))
+            .map(|(_, allow)| allow.clone())
+    }
+}

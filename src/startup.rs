@@ -1,0 +1,113 @@
+//! Builds the application: store, auth, state, HTTP server bound to its own listener (so tests
+//! can use port 0 and read `port()`).
+
+use std::net::TcpListener;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::http::{header, Method};
+use actix_web::middleware::{from_fn, Condition};
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+use utoipa_actix_web::AppExt;
+
+use crate::auth::Authenticator;
+use crate::config::Settings;
+use crate::http::{self, AppState, RouteTable};
+use crate::storage::Store;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    store: Store,
+}
+
+impl Application {
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let store = Store::connect(&settings.database_url(), &settings.pool())
+            .await
+            .context("cannot open the database")?;
+        if settings.migrate_on_start {
+            store.migrate().await.context("cannot apply migrations")?;
+        }
+        let auth =
+            Authenticator::from_settings(settings).context("cannot set up authentication")?;
+        let api = http::openapi();
+        let state = web::Data::new(AppState {
+            store: store.clone(),
+            auth,
+            tenants: Default::default(),
+            metrics: Default::default(),
+            routes: RouteTable::from_openapi(&api),
+        });
+        let address = settings.listen_addr().map_err(anyhow::Error::msg)?;
+        let listener =
+            TcpListener::bind(address).with_context(|| format!("cannot listen on {address}"))?;
+        let port = listener.local_addr()?.port();
+        let (json, path, query) = http::extractor_configs(settings.body_limit_bytes);
+        let origins = settings.cors_origins();
+
+        let mut server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .configure(http::configure)
+                .split_for_parts();
+            let cors = origins
+                .iter()
+                .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+                .allowed_methods([
+                    Method::GET,
+                    Method::POST,
+                    Method::PUT,
+                    Method::PATCH,
+                    Method::DELETE,
+                ])
+                .allowed_headers([
+                    header::AUTHORIZATION,
+                    header::CONTENT_TYPE,
+                    header::IF_MATCH,
+                    header::HeaderName::from_static("idempotency-key"),
+                    header::HeaderName::from_static("x-request-id"),
+                ])
+                .expose_headers([
+                    header::ETAG,
+                    header::LOCATION,
+                    header::HeaderName::from_static("x-request-id"),
+                ])
+                .max_age(600);
+            app.app_data(state.clone())
+                .app_data(json.clone())
+                .app_data(path.clone())
+                .app_data(query.clone())
+                .service(http::docs_service(api.clone()))
+                .default_service(web::to(http::fallback))
+                .wrap(Condition::new(!origins.is_empty(), cors))
+                .wrap(from_fn(http::request_context))
+        })
+        .shutdown_timeout(10);
+        if settings.workers > 0 {
+            server = server.workers(settings.workers);
+        }
+        let server = server.listen(listener)?.run();
+        Ok(Self {
+            port,
+            server,
+            store,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Serves until the server is stopped (SIGINT/SIGTERM stop it gracefully).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        self.store.close().await;
+        result
+    }
+}

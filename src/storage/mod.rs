@@ -1,0 +1,201 @@
+//! Storage: one closed set of two backends.
+//!
+//! `Store` is an enum rather than a trait object because the set is closed and an exhaustive
+//! `match` makes a method missing on one backend a compile error. Where the SQL is the same on
+//! both (most of it: `$n` placeholders, `returning` and `on conflict` work on both), `on_pool!`
+//! writes the body once and expands it per backend.
+
+mod catalog;
+
+pub use catalog::EntryFilter;
+mod rows;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+use crate::config::PoolSettings;
+
+pub use rows::CatalogEntry;
+
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+
+/// The database, either backend.
+#[derive(Clone, Debug)]
+pub enum Store {
+    Postgres(PgPool),
+    Sqlite(SqlitePool),
+}
+
+/// Runs the same body against whichever pool the store holds.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            $crate::storage::Store::Postgres($pool) => $body,
+            $crate::storage::Store::Sqlite($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// Why a storage call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The database cannot be reached or did not answer in time; retrying may help.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// A uniqueness rule refused the write.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+impl From<sqlx::Error> for StorageError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::WorkerCrashed => Self::Unavailable(error.to_string()),
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                Self::Conflict("the resource already exists".into())
+            }
+            // 57014: statement timeout; SQLITE_BUSY (5) and SQLITE_LOCKED (6): lock wait timed out.
+            sqlx::Error::Database(db)
+                if matches!(db.code().as_deref(), Some("57014") | Some("5") | Some("6")) =>
+            {
+                Self::Unavailable(error.to_string())
+            }
+            _ => Self::Other(error.to_string()),
+        }
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StorageError {
+    fn from(error: sqlx::migrate::MigrateError) -> Self {
+        Self::Other(error.to_string())
+    }
+}
+
+pub type StorageResult<T> = Result<T, StorageError>;
+
+/// The result of a write guarded by a version (`If-Match`).
+#[derive(Debug)]
+pub enum Versioned<T> {
+    Updated(T),
+    NotFound,
+    /// The record exists at another version.
+    Stale,
+}
+
+/// Now, truncated to microseconds so that both backends store exactly the same instant.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// Pool statistics for `/metrics`.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolStats {
+    pub size: u32,
+    pub idle: usize,
+    pub max: u32,
+}
+
+impl Store {
+    /// Connects to the database named by `url` (`sqlite:` or `postgres://`). The SQLite file and
+    /// its directory are created if missing. Connections are opened lazily, so a database that
+    /// is down at start shows in `/health/ready` rather than as a crash loop.
+    pub async fn connect(url: &str, pool: &PoolSettings) -> StorageResult<Self> {
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StorageError::Other(format!("invalid SQLite URL: {e}")))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(pool.statement_timeout);
+            let path = options.get_filename();
+            if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StorageError::Other(format!("cannot create {}: {e}", dir.display()))
+                })?;
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(pool.max_connections)
+                .acquire_timeout(pool.acquire_timeout)
+                .connect_with(options)
+                .await?;
+            Ok(Self::Sqlite(pool))
+        } else {
+            let timeout_ms = pool.statement_timeout.as_millis().to_string();
+            let options = PgConnectOptions::from_str(url)
+                .map_err(|e| StorageError::Other(format!("invalid PostgreSQL URL: {e}")))?
+                .application_name("debrief")
+                .options([
+                    ("statement_timeout", timeout_ms.as_str()),
+                    ("lock_timeout", timeout_ms.as_str()),
+                ]);
+            let pool = PgPoolOptions::new()
+                .max_connections(pool.max_connections)
+                .acquire_timeout(pool.acquire_timeout)
+                .idle_timeout(Duration::from_secs(300))
+                .connect_lazy_with(options);
+            Ok(Self::Postgres(pool))
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Postgres(_) => "postgres",
+            Store::Sqlite(_) => "sqlite",
+        }
+    }
+
+    /// Applies every pending migration of this backend.
+    pub async fn migrate(&self) -> StorageResult<()> {
+        match self {
+            Store::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+            Store::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Version and description of every migration this binary carries, per backend.
+    pub fn migrations(backend: &str) -> Vec<(i64, String)> {
+        let migrator = if backend == "postgres" {
+            &POSTGRES_MIGRATIONS
+        } else {
+            &SQLITE_MIGRATIONS
+        };
+        migrator
+            .iter()
+            .map(|m| (m.version, m.description.to_string()))
+            .collect()
+    }
+
+    /// A round trip to the database.
+    pub async fn ping(&self) -> StorageResult<()> {
+        on_pool!(self, pool => sqlx::query("select 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub fn pool_stats(&self) -> PoolStats {
+        on_pool!(self, pool => PoolStats {
+            size: pool.size(),
+            idle: pool.num_idle(),
+            max: pool.options().get_max_connections(),
+        })
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+}

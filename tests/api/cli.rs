@@ -1,0 +1,76 @@
+//! The binary: configuration mistakes are reported before anything starts.
+
+use std::process::Command;
+
+fn debrief() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_debrief"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    command
+}
+
+#[test]
+fn serve_refuses_a_public_address_with_development_auth() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = debrief()
+        .args(["serve"])
+        .env("DEBRIEF_LISTEN", "0.0.0.0:0")
+        .env("DEBRIEF_DATA_DIR", dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("DEBRIEF_LISTEN:"), "{stderr}");
+    assert!(stderr.contains("loopback"), "{stderr}");
+}
+
+#[test]
+fn every_configuration_mistake_is_named_and_no_secret_is_printed() {
+    let output = debrief()
+        .args(["migrate"])
+        .env("DEBRIEF_DB_MAX_CONNECTIONS", "lots")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("DEBRIEF_DB_MAX_CONNECTIONS"), "{stderr}");
+
+    let output = debrief()
+        .args(["migrate"])
+        .env("DEBRIEF_AUTH_HS256_SECRET", "tooshort-secret-value")
+        .env("DEBRIEF_DATABASE_URL", "mysql://root@localhost/x")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("DEBRIEF_AUTH_HS256_SECRET"), "{stderr}");
+    assert!(stderr.contains("DEBRIEF_DATABASE_URL"), "{stderr}");
+    assert!(!stderr.contains("tooshort-secret-value"), "{stderr}");
+}
+
+#[test]
+fn token_mints_a_token_that_migrate_and_serve_share_a_secret_for() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = debrief()
+        .args(["token", "--sub", "E42", "--role", "hr", "--tenant", "acme"])
+        .env("DEBRIEF_DATA_DIR", dir.path())
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let token = String::from_utf8(output.stdout).expect("utf8");
+    assert_eq!(token.trim().split('.').count(), 3);
+    assert!(dir.path().join("dev-hs256-secret").is_file());
+
+    let bad_role = debrief()
+        .args(["token", "--role", "admin"])
+        .env("DEBRIEF_DATA_DIR", dir.path())
+        .output()
+        .expect("run");
+    assert!(!bad_role.status.success());
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("unknown role"));
+}

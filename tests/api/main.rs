@@ -1,0 +1,15 @@
+//! HTTP behaviour of the real service: real listener, real database (SQLite and PostgreSQL),
+//! real JWTs.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../common/mod.rs"]
+pub mod common;
+mod helpers;
+
+mod auth;
+mod catalogs;
+mod cli;
+mod errors;
+mod health;
+mod openapi;

@@ -1,0 +1,84 @@
+//! The committed OpenAPI document is a golden file: it must match the code.
+//! `UPDATE_OPENAPI=1 cargo test --test api openapi` rewrites it.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::backend_tests;
+use crate::common::Backend;
+use crate::helpers::spawn_app;
+
+const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json");
+
+#[test]
+fn the_committed_openapi_document_matches_the_code() {
+    let generated = debrief::http::openapi_json();
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::create_dir_all(Path::new(GOLDEN).parent().expect("parent")).expect("mkdir");
+        std::fs::write(GOLDEN, &generated).expect("write golden file");
+        return;
+    }
+    let committed = std::fs::read_to_string(GOLDEN).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "openapi/openapi.json is out of date: run `UPDATE_OPENAPI=1 cargo test --test api openapi` and commit it"
+    );
+}
+
+#[test]
+fn the_document_is_openapi_3_1_with_a_pinned_version_and_bearer_security() {
+    let spec: Value = serde_json::from_str(&debrief::http::openapi_json()).expect("json");
+    assert!(spec["openapi"]
+        .as_str()
+        .expect("openapi")
+        .starts_with("3.1"));
+    assert_eq!(spec["info"]["version"], debrief::http::API_VERSION);
+    assert_eq!(
+        spec["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    let paths = spec["paths"].as_object().expect("paths");
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().expect("item") {
+            let secured = operation.get("security").is_some();
+            assert_eq!(secured, path.starts_with("/v1/"), "{method} {path}");
+            assert!(
+                operation["responses"].get("default").is_some(),
+                "{method} {path}"
+            );
+        }
+    }
+    assert!(paths.contains_key("/v1/catalogs/{catalog}/{key}"));
+    assert!(paths.contains_key("/health/ready"));
+}
+
+backend_tests!(the_served_document_is_the_committed_one);
+
+async fn the_served_document_is_the_committed_one(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let served: Value = app
+        .client
+        .get(app.url("/openapi.json"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    let generated: Value = serde_json::from_str(&debrief::http::openapi_json()).expect("json");
+    assert_eq!(served, generated);
+    let docs = app
+        .client
+        .get(app.url("/docs/"))
+        .send()
+        .await
+        .expect("docs");
+    assert_eq!(docs.status(), 200);
+    let html = docs.text().await.expect("html");
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(
+        !html.contains("https://"),
+        "the docs page must not load anything from the internet"
+    );
+}
