@@ -95,6 +95,7 @@ pub struct CatalogEntryChange {
 #[into_params(parameter_in = Path)]
 pub struct CatalogPath {
     /// Which catalog.
+    #[param(inline)]
     pub catalog: CatalogKind,
 }
 
@@ -102,6 +103,7 @@ pub struct CatalogPath {
 #[into_params(parameter_in = Path)]
 pub struct EntryPath {
     /// Which catalog.
+    #[param(inline)]
     pub catalog: CatalogKind,
     /// The entry's key.
     pub key: String,
