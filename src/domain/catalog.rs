@@ -159,6 +159,13 @@ impl CatalogKey {
     }
 }
 
+/// JSON Schema pattern of free text: no control characters but tab and newline. Kept equal to
+/// what `bounded_text` accepts (a unit test checks).
+pub const TEXT_PATTERN: &str = r"^[^\x00-\x08\x0B-\x1F\x7F-\x9F]*$";
+/// Free text with at least one visible character.
+pub const LINE_PATTERN: &str =
+    r"^[^\x00-\x08\x0B-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B-\x1F\x7F-\x9F]*$";
+
 /// Trims `raw` and checks it is between `min` and `max` characters with no control characters.
 pub fn bounded_text(
     field: &str,
@@ -167,16 +174,10 @@ pub fn bounded_text(
     max: usize,
     errors: &mut Vec<FieldError>,
 ) -> String {
+    // Control characters are refused anywhere in the input, trimmed or not, as the schema says.
     let text = raw.trim();
     let chars = text.chars().count();
-    if chars < min || chars > max {
-        let message = if min == 0 {
-            format!("must be at most {max} characters")
-        } else {
-            format!("must be {min}-{max} characters")
-        };
-        errors.push(FieldError::new(field, message));
-    } else if text
+    if raw
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
@@ -184,6 +185,13 @@ pub fn bounded_text(
             field,
             "must not contain control characters",
         ));
+    } else if chars < min || chars > max {
+        let message = if min == 0 {
+            format!("must be at most {max} characters")
+        } else {
+            format!("must be {min}-{max} characters")
+        };
+        errors.push(FieldError::new(field, message));
     }
     text.to_owned()
 }
@@ -333,6 +341,36 @@ mod tests {
         let entry = NewEntry::parse("ok_key", "  Name  ", None).expect("valid");
         assert_eq!(entry.name, "Name");
         assert!(NewEntry::parse("ok_key", "bad\u{0007}", None).is_err());
+    }
+
+    #[test]
+    fn the_schema_patterns_accept_exactly_what_validation_accepts() {
+        let text = regex::Regex::new(TEXT_PATTERN).expect("pattern");
+        let line = regex::Regex::new(LINE_PATTERN).expect("pattern");
+        let samples = [
+            "",
+            " ",
+            "\t\n",
+            "Plain",
+            "  padded  ",
+            "multi\nline",
+            "tab\there",
+            "bell\u{7}",
+            "cr\r",
+            "del\u{7f}",
+            "c1\u{85}",
+            "é ü 漢字 🙂",
+            "\u{a0}",
+            "x\u{2028}y",
+        ];
+        for sample in samples {
+            let mut errors = Vec::new();
+            bounded_text("f", sample, 0, 1000, &mut errors);
+            assert_eq!(text.is_match(sample), errors.is_empty(), "text {sample:?}");
+            let mut errors = Vec::new();
+            bounded_text("f", sample, 1, 1000, &mut errors);
+            assert_eq!(line.is_match(sample), errors.is_empty(), "line {sample:?}");
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::storage::{CatalogEntry, EntryFilter, Versioned};
 
+use super::extract::non_null;
 use super::{AppState, Cursor, IfMatch, PageParams};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -71,23 +72,46 @@ pub struct NewCatalogEntry {
     /// 2–64 characters of `a-z`, `0-9`, `_`, starting with a letter. Never changes.
     #[schema(example = "data_literacy", pattern = "^[a-z][a-z0-9_]{1,63}$")]
     pub key: String,
-    /// 1–120 characters.
-    #[schema(example = "Data literacy", min_length = 1, max_length = 120)]
+    /// 1–120 characters, not blank; no control characters but tab and newline.
+    #[schema(
+        example = "Data literacy",
+        min_length = 1,
+        max_length = 120,
+        pattern = "^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*$"
+    )]
     pub name: String,
-    /// Up to 1000 characters.
-    #[schema(max_length = 1000)]
+    /// Up to 1000 characters; no control characters but tab and newline.
+    #[schema(
+        nullable = false,
+        max_length = 1000,
+        pattern = "^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*$"
+    )]
+    #[serde(default, deserialize_with = "non_null")]
     pub description: Option<String>,
 }
 
-/// A change to a catalog entry; omitted fields stay as they are.
+/// A change to a catalog entry; omitted fields stay as they are. At least one field.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogEntryChange {
-    #[schema(min_length = 1, max_length = 120)]
+    #[schema(
+        nullable = false,
+        min_length = 1,
+        max_length = 120,
+        pattern = "^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*$"
+    )]
+    #[serde(default, deserialize_with = "non_null")]
     pub name: Option<String>,
-    #[schema(max_length = 1000)]
+    #[schema(
+        nullable = false,
+        max_length = 1000,
+        pattern = "^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*$"
+    )]
+    #[serde(default, deserialize_with = "non_null")]
     pub description: Option<String>,
     /// `false` retires the entry, `true` brings it back.
+    #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "non_null")]
     pub active: Option<bool>,
 }
 
@@ -106,6 +130,7 @@ pub struct EntryPath {
     #[param(inline)]
     pub catalog: CatalogKind,
     /// The entry's key.
+    #[param(pattern = "^[a-z][a-z0-9_]{1,63}$", example = "communication")]
     pub key: String,
 }
 
@@ -245,7 +270,10 @@ async fn create_entry(
 /// Change or retire an entry (HR only). Needs `If-Match` with the current `ETag`.
 #[utoipa::path(
     tag = "catalogs",
-    params(EntryPath, ("If-Match" = String, Header, description = "The entry's current ETag")),
+    params(
+        EntryPath,
+        ("If-Match" = String, Header, description = "The entry's current ETag", pattern = r#"^"[0-9]+"$"#),
+    ),
     request_body = CatalogEntryChange,
     responses(
         (status = 200, description = "Updated", body = CatalogEntryView, headers(("ETag" = String))),

@@ -46,9 +46,9 @@ pub fn extractor_configs(
 #[derive(Debug, Clone, Copy)]
 pub enum IfMatch {
     Missing,
-    /// Present, but not a strong ETag this service issued (`*`, weak or foreign tags): it can
-    /// never match.
-    Unmatchable,
+    /// Present, but not a strong ETag of the form this service issues (`"3"`); `*` and weak
+    /// tags included, since they cannot guard against lost updates.
+    Malformed,
     Version(i64),
 }
 
@@ -58,11 +58,13 @@ impl IfMatch {
         format!("\"{version}\"")
     }
 
-    /// The version the client last saw: 428 when missing, 412 when it cannot match.
+    /// The version the client last saw: 428 when missing, 400 when malformed.
     pub fn version(self) -> Result<i64, ApiError> {
         match self {
             IfMatch::Missing => Err(ApiError::PreconditionRequired),
-            IfMatch::Unmatchable => Err(ApiError::PreconditionFailed),
+            IfMatch::Malformed => Err(ApiError::BadRequest(
+                "If-Match must be the resource's strong ETag, such as \"3\".".into(),
+            )),
             IfMatch::Version(version) => Ok(version),
         }
     }
@@ -81,8 +83,18 @@ impl FromRequest for IfMatch {
             .ok()
             .and_then(|v| v.trim().strip_prefix('"'))
             .and_then(|v| v.strip_suffix('"'))
-            .and_then(|v| v.parse::<i64>().ok())
-            .filter(|v| *v >= 1);
-        ready(Ok(version.map_or(IfMatch::Unmatchable, IfMatch::Version)))
+            .filter(|v| v.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|v| v.parse::<i64>().ok());
+        ready(Ok(version.map_or(IfMatch::Malformed, IfMatch::Version)))
     }
+}
+
+/// For optional body fields: absent means `None`, an explicit `null` is refused like any other
+/// value of the wrong type (the schema does not allow it).
+pub fn non_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }

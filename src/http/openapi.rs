@@ -4,7 +4,7 @@ use actix_web::dev::ResourceDef;
 use actix_web::App;
 use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, Ref, RefOr, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, Ref, RefOr, ResponseBuilder, Schema};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
@@ -30,6 +30,10 @@ pub const API_VERSION: &str = "0.1.0";
     )
 )]
 struct ApiDoc;
+
+/// Change documents that must name at least one field. utoipa-gen 5.5 writes
+/// `#[schema(min_properties)]` as `maxProperties`, so `minProperties` is set here instead.
+const AT_LEAST_ONE_FIELD: &[&str] = &["CatalogEntryChange"];
 
 /// The OpenAPI document of every route in `super::configure`.
 pub fn openapi() -> OpenApiDoc {
@@ -68,6 +72,11 @@ pub fn openapi() -> OpenApiDoc {
         "Problem".into(),
         RefOr::T(problem("An error, as a problem document")),
     );
+    for name in AT_LEAST_ONE_FIELD {
+        if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(*name) {
+            object.min_properties = Some(1);
+        }
+    }
     for (path, item) in api.paths.paths.iter_mut() {
         let secured = path.starts_with("/v1/");
         for operation in operations_mut(item) {

@@ -215,20 +215,20 @@ async fn a_change_needs_the_current_etag(backend: Backend) {
         412,
     )
     .await;
-    assert_problem(
-        patch(Some("*"), json!({"name": "Talk"}))
+    // `*` and weak tags cannot guard against a lost update: refused as malformed.
+    for malformed in ["*", "W/\"1\"", "\"-1\"", "\"+1\"", "1", ""] {
+        let response = patch(Some(malformed), json!({"name": "Talk"}))
             .await
-            .expect("request"),
-        412,
-    )
-    .await;
-    assert_problem(
-        patch(Some("W/\"1\""), json!({"name": "Talk"}))
-            .await
-            .expect("request"),
-        412,
-    )
-    .await;
+            .expect("request");
+        let problem = assert_problem(response, 400).await;
+        assert!(
+            problem["detail"]
+                .as_str()
+                .expect("detail")
+                .contains("If-Match"),
+            "{malformed}"
+        );
+    }
 
     let updated = patch(Some("\"1\""), json!({"name": "Clear communication"}))
         .await
@@ -434,4 +434,37 @@ async fn an_unknown_catalog_or_impossible_key_is_404(backend: Backend) {
         404,
     )
     .await;
+}
+
+backend_tests!(an_explicit_null_is_refused_rather_than_read_as_absent);
+
+async fn an_explicit_null_is_refused_rather_than_read_as_absent(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let hr = Caller::hr("H1");
+    let response = app
+        .as_(
+            &hr,
+            Method::PATCH,
+            "/v1/catalogs/competencies/communication",
+        )
+        .header("if-match", "\"1\"")
+        .json(&json!({"name": "Talking", "description": null}))
+        .send()
+        .await
+        .expect("request");
+    assert_problem(response, 400).await;
+    let entry = json(
+        app.get_as(&hr, "/v1/catalogs/competencies/communication")
+            .await,
+    )
+    .await;
+    assert_eq!(entry["version"], 1);
+    let created = app
+        .post_as(
+            &hr,
+            "/v1/catalogs/competencies",
+            &json!({"key": "nulls", "name": "N", "description": null}),
+        )
+        .await;
+    assert_problem(created, 400).await;
 }

@@ -82,3 +82,18 @@ async fn the_served_document_is_the_committed_one(backend: Backend) {
         "the docs page must not load anything from the internet"
     );
 }
+
+#[test]
+fn text_fields_document_the_pattern_that_validation_enforces() {
+    use debrief::domain::catalog::{LINE_PATTERN, TEXT_PATTERN};
+    let spec: Value = serde_json::from_str(&debrief::http::openapi_json()).expect("json");
+    let schemas = &spec["components"]["schemas"];
+    for schema in ["NewCatalogEntry", "CatalogEntryChange"] {
+        let properties = &schemas[schema]["properties"];
+        assert_eq!(properties["name"]["pattern"], LINE_PATTERN, "{schema}.name");
+        assert_eq!(
+            properties["description"]["pattern"], TEXT_PATTERN,
+            "{schema}.description"
+        );
+    }
+}
