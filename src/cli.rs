@@ -34,6 +34,9 @@ pub enum Command {
     Migrate,
     /// Mint a development token that this configuration accepts.
     Token(TokenArgs),
+    /// Probe the running service's liveness endpoint (for container health checks); exits 0
+    /// when it answers 200.
+    Health,
 }
 
 #[derive(Debug, clap::Args)]
@@ -69,6 +72,7 @@ impl Cli {
                 store.close().await;
                 Ok(())
             }
+            Command::Health => probe_liveness(&settings),
             Command::Token(args) => {
                 let tenant = args
                     .tenant
@@ -120,4 +124,27 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     }
     application.run_until_stopped().await?;
     Ok(())
+}
+
+/// A dependency-free HTTP/1.0 probe of `/health/live` on the configured listen address.
+fn probe_liveness(settings: &Settings) -> anyhow::Result<()> {
+    use std::io::{Read, Write};
+    use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
+    use std::time::Duration;
+
+    let mut address = settings.listen_addr().map_err(anyhow::Error::msg)?;
+    if address.ip().is_unspecified() {
+        address = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), address.port());
+    }
+    let timeout = Duration::from_secs(2);
+    let mut stream = TcpStream::connect_timeout(&address, timeout)?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.write_all(b"GET /health/live HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head)?;
+    if head.starts_with(b"HTTP/1.") && &head[9..12] == b"200" {
+        Ok(())
+    } else {
+        anyhow::bail!("liveness probe answered {:?}", String::from_utf8_lossy(&head))
+    }
 }

@@ -74,3 +74,25 @@ fn token_mints_a_token_that_migrate_and_serve_share_a_secret_for() {
     assert!(!bad_role.status.success());
     assert!(String::from_utf8_lossy(&bad_role.stderr).contains("unknown role"));
 }
+
+#[tokio::test]
+async fn health_probes_a_running_service_and_fails_when_none_answers() {
+    let app = crate::helpers::spawn_app(crate::common::Backend::Sqlite).await;
+    let port = app.address.rsplit(':').next().expect("port").to_owned();
+    let probe = |listen: String| {
+        tokio::task::spawn_blocking(move || {
+            debrief()
+                .args(["health"])
+                .env("DEBRIEF_LISTEN", listen)
+                .output()
+                .expect("run")
+        })
+    };
+    let up = probe(format!("127.0.0.1:{port}")).await.expect("join");
+    assert!(up.status.success(), "{}", String::from_utf8_lossy(&up.stderr));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let free = listener.local_addr().expect("addr").port();
+    drop(listener);
+    let down = probe(format!("127.0.0.1:{free}")).await.expect("join");
+    assert!(!down.status.success());
+}
