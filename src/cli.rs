@@ -145,6 +145,9 @@ fn probe_liveness(settings: &Settings) -> anyhow::Result<()> {
     if head.starts_with(b"HTTP/1.") && &head[9..12] == b"200" {
         Ok(())
     } else {
-        anyhow::bail!("liveness probe answered {:?}", String::from_utf8_lossy(&head))
+        anyhow::bail!(
+            "liveness probe answered {:?}",
+            String::from_utf8_lossy(&head)
+        )
     }
 }

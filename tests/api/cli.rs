@@ -89,7 +89,11 @@ async fn health_probes_a_running_service_and_fails_when_none_answers() {
         })
     };
     let up = probe(format!("127.0.0.1:{port}")).await.expect("join");
-    assert!(up.status.success(), "{}", String::from_utf8_lossy(&up.stderr));
+    assert!(
+        up.status.success(),
+        "{}",
+        String::from_utf8_lossy(&up.stderr)
+    );
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let free = listener.local_addr().expect("addr").port();
     drop(listener);
