@@ -272,7 +272,7 @@ async fn create_entry(
     tag = "catalogs",
     params(
         EntryPath,
-        ("If-Match" = String, Header, description = "The entry's current ETag", pattern = r#"^"[0-9]+"$"#),
+        ("If-Match" = String, Header, description = "The entry's current ETag", pattern = r#"^"[0-9]{1,18}"$"#),
     ),
     request_body = CatalogEntryChange,
     responses(

@@ -83,7 +83,8 @@ impl FromRequest for IfMatch {
             .ok()
             .and_then(|v| v.trim().strip_prefix('"'))
             .and_then(|v| v.strip_suffix('"'))
-            .filter(|v| v.bytes().all(|b| b.is_ascii_digit()))
+            // Up to 18 digits always fit an i64; the schema documents the same bound.
+            .filter(|v| (1..=18).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|v| v.parse::<i64>().ok());
         ready(Ok(version.map_or(IfMatch::Malformed, IfMatch::Version)))
     }

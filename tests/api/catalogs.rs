@@ -216,7 +216,15 @@ async fn a_change_needs_the_current_etag(backend: Backend) {
     )
     .await;
     // `*` and weak tags cannot guard against a lost update: refused as malformed.
-    for malformed in ["*", "W/\"1\"", "\"-1\"", "\"+1\"", "1", ""] {
+    for malformed in [
+        "\"1234567890123456789\"",
+        "*",
+        "W/\"1\"",
+        "\"-1\"",
+        "\"+1\"",
+        "1",
+        "",
+    ] {
         let response = patch(Some(malformed), json!({"name": "Talk"}))
             .await
             .expect("request");
