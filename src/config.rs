@@ -49,9 +49,29 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// `RUST_LOG`-style filter.
     pub log_filter: String,
-    /// Shared HS256 secret (≥ 32 bytes). Empty: development auth with a generated secret, which
-    /// only listens on loopback.
+    /// Shared HS256 secret (≥ 32 bytes). When no key source is configured (no secret, no
+    /// public key files, no JWKS URL): development auth with a generated secret, which only
+    /// listens on loopback.
     pub auth_hs256_secret: SecretString,
+    /// Comma-separated PEM files of public keys (RSA, EC P-256/P-384, Ed25519); every key is
+    /// tried for a token of its algorithm family.
+    pub auth_public_key_files: String,
+    /// The identity provider's JWKS URL (https, or http on loopback).
+    pub auth_jwks_url: String,
+    /// Minimum seconds between two JWKS fetches caused by unknown key ids.
+    pub auth_jwks_refresh_interval_secs: u64,
+    /// Seconds after which the JWKS is fetched again, so that a removed key stops working.
+    pub auth_jwks_max_age_secs: u64,
+    /// Timeout of one JWKS fetch, in milliseconds.
+    pub auth_jwks_timeout_ms: u64,
+    /// Comma-separated allowlist of signature algorithms (`HS256`, `RS256`, `ES256`, `EdDSA`, …).
+    /// Empty: `HS256` for a shared secret, `RS256` for public keys and JWKS.
+    pub auth_algorithms: String,
+    /// Required `typ` header (such as `at+jwt`); empty: not checked.
+    pub auth_typ: String,
+    /// Comma-separated `idp_role=debrief_role` pairs mapping identity-provider role names to
+    /// Debrief roles; names without a mapping are taken as they are.
+    pub auth_role_map: String,
     /// Required `iss` claim.
     pub auth_issuer: String,
     /// Required `aud` claim.
@@ -82,6 +102,14 @@ impl Default for Settings {
             log_format: LogFormat::Auto,
             log_filter: "info".into(),
             auth_hs256_secret: SecretString::from(""),
+            auth_public_key_files: String::new(),
+            auth_jwks_url: String::new(),
+            auth_jwks_refresh_interval_secs: 60,
+            auth_jwks_max_age_secs: 900,
+            auth_jwks_timeout_ms: 2_000,
+            auth_algorithms: String::new(),
+            auth_typ: String::new(),
+            auth_role_map: String::new(),
             auth_issuer: "debrief-dev".into(),
             auth_audience: "debrief".into(),
             auth_roles_claim: "roles".into(),
@@ -114,6 +142,17 @@ pub enum AuthMode {
     Development,
     /// A configured shared HS256 secret.
     SharedSecret,
+    /// Public keys from PEM files.
+    PublicKeys,
+    /// Keys from the identity provider's JWKS URL.
+    Jwks,
+}
+
+impl AuthMode {
+    /// Whether tokens are verified with a shared secret (HMAC) rather than public keys.
+    pub fn is_symmetric(self) -> bool {
+        matches!(self, AuthMode::Development | AuthMode::SharedSecret)
+    }
 }
 
 /// Validated pool settings.
@@ -206,6 +245,48 @@ impl Settings {
         if !secret.is_empty() && secret.len() < 32 {
             errors.push("DEBRIEF_AUTH_HS256_SECRET: must be at least 32 bytes long".into());
         }
+        let sources = [
+            !secret.is_empty(),
+            !self.auth_public_key_files.trim().is_empty(),
+            !self.auth_jwks_url.trim().is_empty(),
+        ];
+        if sources.iter().filter(|set| **set).count() > 1 {
+            errors.push(
+                "DEBRIEF_AUTH_HS256_SECRET, DEBRIEF_AUTH_PUBLIC_KEY_FILES, DEBRIEF_AUTH_JWKS_URL: \
+                 configure exactly one key source"
+                    .into(),
+            );
+        }
+        for file in self.public_key_files() {
+            if !file.is_file() {
+                errors.push(format!(
+                    "DEBRIEF_AUTH_PUBLIC_KEY_FILES: {} does not exist",
+                    file.display()
+                ));
+            }
+        }
+        if !self.auth_jwks_url.is_empty() {
+            if let Err(e) = crate::auth::validate_jwks_url(&self.auth_jwks_url) {
+                errors.push(format!("DEBRIEF_AUTH_JWKS_URL: {e}"));
+            }
+        }
+        if !(1..=86_400).contains(&self.auth_jwks_refresh_interval_secs) {
+            errors.push(
+                "DEBRIEF_AUTH_JWKS_REFRESH_INTERVAL_SECS: must be between 1 and 86400".into(),
+            );
+        }
+        if !(1..=604_800).contains(&self.auth_jwks_max_age_secs) {
+            errors.push("DEBRIEF_AUTH_JWKS_MAX_AGE_SECS: must be between 1 and 604800".into());
+        }
+        if !(100..=30_000).contains(&self.auth_jwks_timeout_ms) {
+            errors.push("DEBRIEF_AUTH_JWKS_TIMEOUT_MS: must be between 100 and 30000".into());
+        }
+        if let Err(e) = self.algorithms() {
+            errors.push(format!("DEBRIEF_AUTH_ALGORITHMS: {e}"));
+        }
+        if let Err(e) = self.role_map() {
+            errors.push(format!("DEBRIEF_AUTH_ROLE_MAP: {e}"));
+        }
         if self.auth_issuer.trim().is_empty() {
             errors.push("DEBRIEF_AUTH_ISSUER: must not be empty".into());
         }
@@ -253,11 +334,68 @@ impl Settings {
     }
 
     pub fn auth_mode(&self) -> AuthMode {
-        if self.auth_hs256_secret.expose_secret().is_empty() {
+        if !self.auth_jwks_url.trim().is_empty() {
+            AuthMode::Jwks
+        } else if !self.auth_public_key_files.trim().is_empty() {
+            AuthMode::PublicKeys
+        } else if self.auth_hs256_secret.expose_secret().is_empty() {
             AuthMode::Development
         } else {
             AuthMode::SharedSecret
         }
+    }
+
+    pub fn public_key_files(&self) -> Vec<PathBuf> {
+        split_list(&self.auth_public_key_files)
+            .map(PathBuf::from)
+            .collect()
+    }
+
+    /// The algorithm allowlist, checked against the key source.
+    pub fn algorithms(&self) -> Result<Vec<jsonwebtoken::Algorithm>, String> {
+        use jsonwebtoken::{Algorithm, AlgorithmFamily};
+        let symmetric = self.auth_mode().is_symmetric();
+        let names: Vec<&str> = split_list(&self.auth_algorithms).collect();
+        let names = if names.is_empty() {
+            vec![if symmetric { "HS256" } else { "RS256" }]
+        } else {
+            names
+        };
+        names
+            .into_iter()
+            .map(|name| {
+                let algorithm: Algorithm = name
+                    .parse()
+                    .map_err(|_| format!("{name:?} is not a JWS algorithm"))?;
+                let hmac = algorithm.family() == AlgorithmFamily::Hmac;
+                if hmac != symmetric {
+                    return Err(format!(
+                        "{name} does not fit the key source ({})",
+                        if symmetric {
+                            "a shared secret: HS256, HS384, HS512"
+                        } else {
+                            "public keys: RS*, PS*, ES*, EdDSA"
+                        }
+                    ));
+                }
+                Ok(algorithm)
+            })
+            .collect()
+    }
+
+    /// `idp_role=debrief_role` pairs.
+    pub fn role_map(&self) -> Result<Vec<(String, crate::domain::Role)>, String> {
+        split_list(&self.auth_role_map)
+            .map(|pair| {
+                let (from, to) = pair
+                    .split_once('=')
+                    .ok_or_else(|| format!("{pair:?} is not idp_role=debrief_role"))?;
+                let role = crate::domain::Role::parse(to.trim()).ok_or_else(|| {
+                    format!("{to:?} is not a role (employee, hiring_manager, hr, integration)")
+                })?;
+                Ok((from.trim().to_owned(), role))
+            })
+            .collect()
     }
 
     /// The database URL, with the embedded default filled in.
@@ -287,13 +425,16 @@ impl Settings {
     }
 
     pub fn cors_origins(&self) -> Vec<String> {
-        self.cors_allowed_origins
-            .split(',')
-            .map(str::trim)
-            .filter(|origin| !origin.is_empty())
+        split_list(&self.cors_allowed_origins)
             .map(str::to_owned)
             .collect()
     }
+}
+
+fn split_list(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
 }
 
 /// Every configuration mistake found, one line each.
@@ -361,6 +502,86 @@ mod tests {
             assert!(text.contains(setting), "{setting} missing from {text}");
         }
         assert!(!text.contains("short"), "a secret leaked: {text}");
+    }
+
+    #[test]
+    fn algorithms_must_fit_the_key_source() {
+        let symmetric = Settings::default();
+        assert_eq!(
+            symmetric.algorithms(),
+            Ok(vec![jsonwebtoken::Algorithm::HS256])
+        );
+        let jwks = Settings {
+            auth_jwks_url: "https://idp.example.com/jwks".into(),
+            ..Settings::default()
+        };
+        assert_eq!(jwks.algorithms(), Ok(vec![jsonwebtoken::Algorithm::RS256]));
+        let confused = Settings {
+            auth_algorithms: "RS256,HS256".into(),
+            ..jwks.clone()
+        };
+        let error = confused.validate().expect_err("HS256 with public keys");
+        assert!(
+            error.0[0].starts_with("DEBRIEF_AUTH_ALGORITHMS:"),
+            "{error}"
+        );
+        let unknown = Settings {
+            auth_algorithms: "none".into(),
+            ..jwks
+        };
+        assert!(unknown.validate().is_err());
+    }
+
+    #[test]
+    fn only_one_key_source_may_be_configured() {
+        let settings = Settings {
+            auth_hs256_secret: SecretString::from("x".repeat(32)),
+            auth_jwks_url: "https://idp.example.com/jwks".into(),
+            ..Settings::default()
+        };
+        let error = settings.validate().expect_err("two sources");
+        assert!(
+            error.to_string().contains("exactly one key source"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_jwks_url_must_be_https_unless_on_loopback() {
+        for (url, ok) in [
+            ("https://idp.example.com/.well-known/jwks.json", true),
+            ("http://127.0.0.1:8089/jwks", true),
+            ("http://localhost/jwks", true),
+            ("http://idp.example.com/jwks", false),
+            ("ftp://idp.example.com/jwks", false),
+            ("not a url", false),
+        ] {
+            let settings = Settings {
+                auth_jwks_url: url.into(),
+                ..Settings::default()
+            };
+            assert_eq!(settings.validate().is_ok(), ok, "{url}");
+        }
+    }
+
+    #[test]
+    fn role_maps_name_known_roles() {
+        let settings = Settings {
+            auth_role_map: "Debrief.HR=hr, managers=hiring_manager".into(),
+            ..Settings::default()
+        };
+        assert_eq!(
+            settings.role_map(),
+            Ok(vec![
+                ("Debrief.HR".to_owned(), crate::domain::Role::Hr),
+                ("managers".to_owned(), crate::domain::Role::HiringManager)
+            ])
+        );
+        let bad = Settings {
+            auth_role_map: "x=admin".into(),
+            ..Settings::default()
+        };
+        assert!(bad.validate().is_err());
     }
 
     #[test]

@@ -32,6 +32,7 @@ impl Application {
         }
         let auth =
             Authenticator::from_settings(settings).context("cannot set up authentication")?;
+        auth.prefetch().await;
         let api = http::openapi();
         let state = web::Data::new(AppState {
             store: store.clone(),

@@ -1,16 +1,22 @@
 //! Authentication: bearer JWT → `Principal`.
 //!
-//! Keys come from a `KeySource`; today the HS256 shared secret (development or configured).
-//! Production key sources (PEM public keys, JWKS) slot in as further variants without touching
-//! the extractor or the handlers.
+//! Keys come from one `KeySource`: an HS256 secret (development or configured), public keys from
+//! PEM files, or the identity provider's JWKS. Validation is pinned: an algorithm allowlist from
+//! configuration, `exp`, `iss`, `aud` and `sub` required, `nbf` checked, an explicit leeway and
+//! an optional `typ`. Header `jku`, `x5u` and `jwk` are never used.
 
+mod jwks;
+mod keys;
+pub mod policy;
 mod principal;
 
 use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{
+    decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation,
+};
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
@@ -19,7 +25,12 @@ use serde_json::Value;
 use crate::config::{AuthMode, Settings};
 use crate::domain::{Role, SubjectId, TenantId};
 
+pub use jwks::validate_jwks_url;
+pub use keys::KeySource;
 pub use principal::Principal;
+
+/// Longest accepted token; anything larger is refused before it is parsed.
+pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
 
 /// File in the data directory holding the generated development secret.
 pub const DEV_SECRET_FILE: &str = "dev-hs256-secret";
@@ -37,16 +48,14 @@ pub enum AuthError {
     BadTenant,
 }
 
-/// Where verification keys come from.
-enum KeySource {
-    SharedSecret(DecodingKey),
-}
-
 /// Verifies bearer tokens and maps their claims to a `Principal`.
 pub struct Authenticator {
     keys: KeySource,
+    algorithms: Vec<Algorithm>,
     validation: Validation,
+    typ: Option<String>,
     roles_claim: Vec<String>,
+    role_map: Vec<(String, Role)>,
     tenant_claim: Vec<String>,
     default_tenant: Option<TenantId>,
 }
@@ -55,11 +64,24 @@ impl Authenticator {
     /// Builds the authenticator from settings. In development mode the secret is read from (or
     /// generated into) the data directory.
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
-        // One crypto stack for the whole process: aws-lc-rs, as rustls uses.
-        let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
-        let secret = hs256_secret(settings)?;
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.algorithms = vec![Algorithm::HS256];
+        install_crypto_provider();
+        let keys = match settings.auth_mode() {
+            AuthMode::Development | AuthMode::SharedSecret => {
+                let secret = hs256_secret(settings)?;
+                KeySource::Secret(DecodingKey::from_secret(secret.expose_secret().as_bytes()))
+            }
+            AuthMode::PublicKeys => KeySource::from_pem_files(&settings.public_key_files())?,
+            AuthMode::Jwks => KeySource::jwks(jwks::JwksSettings {
+                url: validate_jwks_url(&settings.auth_jwks_url).map_err(anyhow::Error::msg)?,
+                refresh_interval: std::time::Duration::from_secs(
+                    settings.auth_jwks_refresh_interval_secs,
+                ),
+                max_age: std::time::Duration::from_secs(settings.auth_jwks_max_age_secs),
+                timeout: std::time::Duration::from_millis(settings.auth_jwks_timeout_ms),
+            })?,
+        };
+        let algorithms = settings.algorithms().map_err(anyhow::Error::msg)?;
+        let mut validation = Validation::new(algorithms[0]);
         validation.leeway = settings.auth_leeway_secs;
         validation.validate_exp = true;
         validation.validate_nbf = true;
@@ -71,42 +93,98 @@ impl Authenticator {
             raw => Some(TenantId::parse(raw).map_err(anyhow::Error::msg)?),
         };
         Ok(Self {
-            keys: KeySource::SharedSecret(DecodingKey::from_secret(
-                secret.expose_secret().as_bytes(),
-            )),
+            keys,
+            algorithms,
             validation,
+            typ: Some(settings.auth_typ.trim().to_owned()).filter(|typ| !typ.is_empty()),
             roles_claim: claim_path(&settings.auth_roles_claim),
+            role_map: settings.role_map().map_err(anyhow::Error::msg)?,
             tenant_claim: claim_path(&settings.auth_tenant_claim),
             default_tenant,
         })
     }
 
+    /// Loads remote keys ahead of the first request (JWKS); a failure is logged, not fatal.
+    pub async fn prefetch(&self) {
+        self.keys.prefetch().await;
+    }
+
     /// Verifies `token` and maps its claims.
-    pub fn authenticate(&self, token: &str) -> Result<Principal, AuthError> {
-        let KeySource::SharedSecret(key) = &self.keys;
-        let claims = decode::<Value>(token, key, &self.validation)
-            .map_err(|e| AuthError::Invalid(e.to_string()))?
-            .claims;
+    pub async fn authenticate(&self, token: &str) -> Result<Principal, AuthError> {
+        if token.len() > MAX_TOKEN_BYTES {
+            return Err(AuthError::Invalid("token too large".into()));
+        }
+        let header = decode_header(token).map_err(|e| AuthError::Invalid(e.to_string()))?;
+        if !self.algorithms.contains(&header.alg) {
+            return Err(AuthError::Invalid(format!(
+                "algorithm {:?} not allowed",
+                header.alg
+            )));
+        }
+        if let Some(expected) = &self.typ {
+            if !header
+                .typ
+                .as_deref()
+                .is_some_and(|typ| typ.eq_ignore_ascii_case(expected))
+            {
+                return Err(AuthError::Invalid(format!(
+                    "typ {:?} is not {expected:?}",
+                    header.typ
+                )));
+            }
+        }
+        // jsonwebtoken wants every allowed algorithm to fit the key: pin this token's one.
+        let mut validation = self.validation.clone();
+        validation.algorithms = vec![header.alg];
+        let mut last_error = AuthError::Invalid("no key verified the token".into());
+        let mut claims = None;
+        for key in self.keys.candidates(&header).await? {
+            match decode::<Value>(token, &key, &validation) {
+                Ok(data) => {
+                    claims = Some(data.claims);
+                    break;
+                }
+                Err(e) => last_error = AuthError::Invalid(e.to_string()),
+            }
+        }
+        let claims = claims.ok_or(last_error)?;
+        self.principal(&claims)
+    }
+
+    fn principal(&self, claims: &Value) -> Result<Principal, AuthError> {
         let sub = claims
             .get("sub")
             .and_then(Value::as_str)
             .and_then(|s| SubjectId::parse(s).ok())
             .ok_or(AuthError::BadSubject)?;
-        let tenant = match lookup(&claims, &self.tenant_claim) {
+        let tenant = match lookup(claims, &self.tenant_claim) {
             Some(Value::String(raw)) => TenantId::parse(raw).map_err(|_| AuthError::BadTenant)?,
             Some(_) => return Err(AuthError::BadTenant),
             None => self.default_tenant.clone().ok_or(AuthError::BadTenant)?,
         };
-        let mut roles = vec![Role::Employee];
-        let granted = match lookup(&claims, &self.roles_claim) {
+        let granted: Vec<&str> = match lookup(claims, &self.roles_claim) {
             Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
             // Some identity providers send a single role, or a space-separated list.
             Some(Value::String(raw)) => raw.split_whitespace().collect(),
             _ => Vec::new(),
         };
-        roles.extend(granted.into_iter().filter_map(Role::parse));
+        let mut roles = vec![Role::Employee];
+        for name in granted {
+            let mapped = self
+                .role_map
+                .iter()
+                .find(|(from, _)| from == name)
+                .map(|(_, role)| *role);
+            roles.extend(mapped.or_else(|| Role::parse(name)));
+        }
         Ok(Principal::new(sub, roles, tenant))
     }
+}
+
+/// One crypto stack for the whole process: aws-lc-rs, for JWT verification and for TLS.
+pub fn install_crypto_provider() {
+    let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
 }
 
 fn claim_path(raw: &str) -> Vec<String> {
@@ -207,7 +285,7 @@ pub fn mint_token(settings: &Settings, request: &TokenRequest) -> anyhow::Result
         exp: now + request.ttl_secs,
         extra,
     };
-    let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+    install_crypto_provider();
     Ok(encode(
         &Header::new(Algorithm::HS256),
         &claims,
@@ -244,8 +322,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_minted_token_round_trips_with_nested_roles() {
+    #[tokio::test]
+    async fn a_minted_token_round_trips_with_nested_roles() {
         let dir = tempfile::tempdir().expect("tempdir");
         let settings = settings(dir.path());
         let token = mint_token(
@@ -261,6 +339,7 @@ mod tests {
         let principal = Authenticator::from_settings(&settings)
             .expect("authenticator")
             .authenticate(&token)
+            .await
             .expect("valid");
         assert_eq!(principal.sub().as_str(), "E1");
         assert_eq!(principal.tenant().as_str(), "acme");
@@ -277,8 +356,8 @@ mod tests {
         assert_eq!(first.expose_secret().len(), 64);
     }
 
-    #[test]
-    fn an_expired_token_is_refused() {
+    #[tokio::test]
+    async fn an_expired_token_is_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
         let settings = settings(dir.path());
         let token = mint_token(
@@ -293,7 +372,8 @@ mod tests {
         .expect("mint");
         let result = Authenticator::from_settings(&settings)
             .expect("authenticator")
-            .authenticate(&token);
+            .authenticate(&token)
+            .await;
         assert!(matches!(result, Err(AuthError::Invalid(_))), "{result:?}");
     }
 }

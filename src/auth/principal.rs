@@ -40,15 +40,6 @@ impl Principal {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
-
-    /// Function-level check: the caller holds `role`, or the request is refused with 403.
-    pub fn require(&self, role: Role, action: &'static str) -> Result<(), ApiError> {
-        if self.has(role) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden(action))
-        }
-    }
 }
 
 impl FromRequest for Principal {
@@ -70,13 +61,14 @@ impl FromRequest for Principal {
         Box::pin(async move {
             let state =
                 state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
-            let principal = token
-                .ok_or(super::AuthError::Missing)
-                .and_then(|token| state.auth.authenticate(&token))
-                .map_err(|reason| {
-                    tracing::debug!(%reason, "authentication failed");
-                    ApiError::Unauthorized
-                })?;
+            let result = match token {
+                Some(token) => state.auth.authenticate(&token).await,
+                None => Err(super::AuthError::Missing),
+            };
+            let principal = result.map_err(|reason| {
+                tracing::debug!(%reason, "authentication failed");
+                ApiError::Unauthorized
+            })?;
             state
                 .tenants
                 .ensure(&state.store, principal.tenant())

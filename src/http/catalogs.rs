@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::auth::policy::{self, Operation};
 use crate::auth::Principal;
 use crate::domain::catalog::{CatalogKey, CatalogKind, EntryChange, NewEntry};
-use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::storage::{CatalogEntry, EntryFilter, Versioned};
 
@@ -183,6 +183,7 @@ async fn list_entries(
     filter: web::Query<EntryFilterParams>,
     page: web::Query<PageParams>,
 ) -> ApiResult<web::Json<CatalogEntryPage>> {
+    policy::authorize(&principal, Operation::ListCatalogEntries)?;
     let limit = page.limit()?;
     let filter = EntryFilter {
         active: filter.active,
@@ -215,6 +216,7 @@ async fn get_entry(
     principal: Principal,
     path: web::Path<EntryPath>,
 ) -> ApiResult<HttpResponse> {
+    policy::authorize(&principal, Operation::ReadCatalogEntry)?;
     let key = path.key()?;
     let entry = state
         .store
@@ -252,7 +254,7 @@ async fn create_entry(
     path: web::Path<CatalogPath>,
     body: web::Json<NewCatalogEntry>,
 ) -> ApiResult<HttpResponse> {
-    principal.require(Role::Hr, "Only HR maintains catalogs.")?;
+    policy::authorize(&principal, Operation::CreateCatalogEntry)?;
     let entry = NewEntry::parse(&body.key, &body.name, body.description.as_deref())
         .map_err(ApiError::Validation)?;
     let created = state
@@ -295,7 +297,7 @@ async fn update_entry(
     if_match: IfMatch,
     body: web::Json<CatalogEntryChange>,
 ) -> ApiResult<HttpResponse> {
-    principal.require(Role::Hr, "Only HR maintains catalogs.")?;
+    policy::authorize(&principal, Operation::UpdateCatalogEntry)?;
     let key = path.key()?;
     let change = EntryChange::parse(
         body.name.as_deref(),

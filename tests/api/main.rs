@@ -6,10 +6,13 @@
 #[path = "../common/mod.rs"]
 pub mod common;
 mod helpers;
+mod keys;
 
 mod auth;
+mod authz;
 mod catalogs;
 mod cli;
 mod errors;
 mod health;
+mod identity;
 mod openapi;
