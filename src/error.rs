@@ -217,6 +217,10 @@ impl From<StorageError> for ApiError {
                 Self::Unavailable
             }
             StorageError::Conflict(detail) => Self::Conflict(detail),
+            // Handlers replay the stored response; reaching here means they did not.
+            StorageError::IdempotencyKeyInUse => {
+                Self::Conflict("A request with this Idempotency-Key is being processed.".into())
+            }
             StorageError::Other(cause) => Self::Internal(cause),
         }
     }

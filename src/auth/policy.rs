@@ -21,6 +21,20 @@ pub enum Operation {
     ReadCatalogEntry,
     CreateCatalogEntry,
     UpdateCatalogEntry,
+    ListRequisitions,
+    ReadRequisition,
+    CreateRequisition,
+    UpdateRequisition,
+    UpsertRequisition,
+    CloseRequisition,
+    CancelRequisition,
+    ReopenRequisition,
+    ListApplications,
+    ReadApplication,
+    CreateApplication,
+    UpsertApplication,
+    DecideApplication,
+    ListOwnApplications,
 }
 
 /// Which roles hold the capability.
@@ -37,6 +51,11 @@ pub enum Capability {
 pub enum Scope {
     /// Tenant-wide data (catalogs): every object of the caller's tenant, none of another's.
     Tenant,
+    /// Hiring data: HR and the integration account see the whole tenant; a hiring manager sees
+    /// the requisitions that list them, and their applications.
+    Requisition,
+    /// The caller's own records (`/v1/me/…`).
+    Own,
 }
 
 /// One row of the matrix.
@@ -51,6 +70,24 @@ pub struct Rule {
 }
 
 const HR: &[Role] = &[Role::Hr];
+const HR_OR_PORTAL: &[Role] = &[Role::Hr, Role::Integration];
+const HIRING_READERS: &[Role] = &[Role::Hr, Role::Integration, Role::HiringManager];
+
+const fn row(
+    operation: Operation,
+    method: &'static str,
+    path: &'static str,
+    capability: Capability,
+    scope: Scope,
+) -> Rule {
+    Rule {
+        operation,
+        method,
+        path,
+        capability,
+        scope,
+    }
+}
 
 /// The authorization matrix.
 pub const MATRIX: &[Rule] = &[
@@ -82,6 +119,104 @@ pub const MATRIX: &[Rule] = &[
         capability: Capability::Roles(HR),
         scope: Scope::Tenant,
     },
+    row(
+        Operation::ListRequisitions,
+        "GET",
+        "/v1/requisitions",
+        Capability::Roles(HIRING_READERS),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::ReadRequisition,
+        "GET",
+        "/v1/requisitions/{id}",
+        Capability::Roles(HIRING_READERS),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::CreateRequisition,
+        "POST",
+        "/v1/requisitions",
+        Capability::Roles(HR_OR_PORTAL),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::UpdateRequisition,
+        "PATCH",
+        "/v1/requisitions/{id}",
+        Capability::Roles(HR_OR_PORTAL),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::UpsertRequisition,
+        "PUT",
+        "/v1/requisitions/by-ref/{external_ref}",
+        Capability::Roles(HR_OR_PORTAL),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::CloseRequisition,
+        "POST",
+        "/v1/requisitions/{id}/close",
+        Capability::Roles(HR_OR_PORTAL),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::CancelRequisition,
+        "POST",
+        "/v1/requisitions/{id}/cancel",
+        Capability::Roles(HR_OR_PORTAL),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::ReopenRequisition,
+        "POST",
+        "/v1/requisitions/{id}/reopen",
+        Capability::Roles(HR_OR_PORTAL),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::ListApplications,
+        "GET",
+        "/v1/applications",
+        Capability::Roles(HIRING_READERS),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::ReadApplication,
+        "GET",
+        "/v1/applications/{id}",
+        Capability::Roles(HIRING_READERS),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::CreateApplication,
+        "POST",
+        "/v1/applications",
+        Capability::Roles(HR_OR_PORTAL),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::UpsertApplication,
+        "PUT",
+        "/v1/applications/by-ref/{external_ref}",
+        Capability::Roles(HR_OR_PORTAL),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::DecideApplication,
+        "POST",
+        "/v1/applications/{id}/decision",
+        Capability::Roles(HR_OR_PORTAL),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::ListOwnApplications,
+        "GET",
+        "/v1/me/applications",
+        Capability::AnyRole,
+        Scope::Own,
+    ),
 ];
 
 /// The matrix row of `operation`.
@@ -96,6 +231,27 @@ pub fn permits(roles: &[Role], operation: Operation) -> bool {
         Some(Capability::Roles(allowed)) => allowed.iter().any(|role| roles.contains(role)),
         // An operation missing from the matrix is denied (and fails the matrix test).
         None => false,
+    }
+}
+
+/// Whose requisitions a caller may see: `None` for all of the tenant (HR, the integration
+/// account), `Some(sub)` for a hiring manager (only the ones that list them).
+pub fn requisition_scope(principal: &Principal) -> Option<&str> {
+    if principal.has(Role::Hr) || principal.has(Role::Integration) {
+        None
+    } else {
+        Some(principal.sub().as_str())
+    }
+}
+
+/// Object-level check for hiring data: a requisition (or an application to it) is visible to
+/// HR and the integration account, and to the hiring managers it lists.
+pub fn can_see_requisition(principal: &Principal, hiring_manager_ids: &[String]) -> bool {
+    match requisition_scope(principal) {
+        None => true,
+        Some(sub) => {
+            principal.has(Role::HiringManager) && hiring_manager_ids.iter().any(|id| id == sub)
+        }
     }
 }
 

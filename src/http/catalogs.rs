@@ -1,7 +1,9 @@
 //! `/v1/catalogs/{catalog}`: the tenant's competency framework and reason codes. Everyone in the
 //! tenant reads them (managers pick from them when writing feedback); HR maintains them.
 
-use actix_web::http::header;
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,9 +14,10 @@ use crate::auth::policy::{self, Operation};
 use crate::auth::Principal;
 use crate::domain::catalog::{CatalogKey, CatalogKind, EntryChange, NewEntry};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::storage::{CatalogEntry, EntryFilter, Versioned};
+use crate::storage::{CatalogEntry, EntryFilter, ResponseToStore, Versioned};
 
 use super::extract::non_null;
+use super::idempotency::{create_once, request_hash, response, IdempotencyKey};
 use super::{AppState, Cursor, IfMatch, PageParams};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -66,7 +69,7 @@ pub struct CatalogEntryPage {
 }
 
 /// A new catalog entry.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCatalogEntry {
     /// 2–64 characters of `a-z`, `0-9`, `_`, starting with a letter. Never changes.
@@ -148,20 +151,18 @@ pub struct EntryFilterParams {
     pub active: Option<bool>,
 }
 
-fn entry_response(
-    status: actix_web::http::StatusCode,
-    kind: CatalogKind,
-    entry: CatalogEntry,
-) -> HttpResponse {
-    let mut response = HttpResponse::build(status);
-    response.insert_header((header::ETAG, IfMatch::etag(entry.version)));
-    if status == actix_web::http::StatusCode::CREATED {
-        response.insert_header((
-            header::LOCATION,
-            format!("/v1/catalogs/{}/{}", kind.path_segment(), entry.key),
-        ));
+fn document(status: StatusCode, kind: CatalogKind, entry: &CatalogEntry) -> ResponseToStore {
+    ResponseToStore {
+        status: status.as_u16(),
+        location: (status == StatusCode::CREATED)
+            .then(|| format!("/v1/catalogs/{}/{}", kind.path_segment(), entry.key)),
+        etag: Some(IfMatch::etag(entry.version)),
+        body: serde_json::to_string(&CatalogEntryView::from(entry.clone())).unwrap_or_default(),
     }
-    response.json(CatalogEntryView::from(entry))
+}
+
+fn entry_response(status: StatusCode, kind: CatalogKind, entry: &CatalogEntry) -> HttpResponse {
+    response(&document(status, kind, entry), false)
 }
 
 /// List a catalog's entries.
@@ -223,17 +224,13 @@ async fn get_entry(
         .get_entry(principal.tenant(), path.catalog, &key)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(entry_response(
-        actix_web::http::StatusCode::OK,
-        path.catalog,
-        entry,
-    ))
+    Ok(entry_response(StatusCode::OK, path.catalog, &entry))
 }
 
 /// Add an entry (HR only).
 #[utoipa::path(
     tag = "catalogs",
-    params(CatalogPath),
+    params(CatalogPath, ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create safe", pattern = "^[!-~]{1,255}$")),
     request_body = NewCatalogEntry,
     responses(
         (status = 201, description = "Created", body = CatalogEntryView,
@@ -252,21 +249,21 @@ async fn create_entry(
     state: web::Data<AppState>,
     principal: Principal,
     path: web::Path<CatalogPath>,
+    key: IdempotencyKey,
     body: web::Json<NewCatalogEntry>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&principal, Operation::CreateCatalogEntry)?;
     let entry = NewEntry::parse(&body.key, &body.name, body.description.as_deref())
         .map_err(ApiError::Validation)?;
-    let created = state
-        .store
-        .create_entry(principal.tenant(), path.catalog, &entry)
-        .await?;
-    tracing::info!(catalog = ?path.catalog, key = %created.key, "catalog entry created");
-    Ok(entry_response(
-        actix_web::http::StatusCode::CREATED,
-        path.catalog,
-        created,
-    ))
+    let kind = path.catalog;
+    let hash = request_hash(&format!("create {}", kind.path_segment()), &*body);
+    let render = Arc::new(move |e: &CatalogEntry| document(StatusCode::CREATED, kind, e));
+    create_once(&state, &principal, key, hash, render, |claim| {
+        state
+            .store
+            .create_entry(principal.tenant(), kind, &entry, claim)
+    })
+    .await
 }
 
 /// Change or retire an entry (HR only). Needs `If-Match` with the current `ETag`.
@@ -313,11 +310,7 @@ async fn update_entry(
     {
         Versioned::Updated(entry) => {
             tracing::info!(catalog = ?path.catalog, key = %entry.key, version = entry.version, "catalog entry updated");
-            Ok(entry_response(
-                actix_web::http::StatusCode::OK,
-                path.catalog,
-                entry,
-            ))
+            Ok(entry_response(StatusCode::OK, path.catalog, &entry))
         }
         Versioned::NotFound => Err(ApiError::NotFound),
         Versioned::Stale => Err(ApiError::PreconditionFailed),

@@ -1,13 +1,17 @@
 //! The HTTP API: one route table (`configure`), from which both the running application and the
 //! OpenAPI document are built, so the two cannot disagree.
 
+pub mod applications;
 pub mod catalogs;
 mod docs;
 mod extract;
 pub mod health;
+mod idempotency;
 mod middleware;
 mod openapi;
 mod pagination;
+pub mod requisitions;
+mod schema;
 mod state;
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -25,7 +29,13 @@ pub use state::{AppState, TenantCache};
 /// Every API route. Adding a resource means adding its `configure` here.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(health::configure);
-    cfg.service(utoipa_actix_web::scope("/v1").configure(catalogs::configure));
+    cfg.service(
+        utoipa_actix_web::scope("/v1")
+            .configure(catalogs::configure)
+            .configure(requisitions::configure)
+            .configure(applications::configure)
+            .service(utoipa_actix_web::scope("/me").configure(applications::configure_me)),
+    );
 }
 
 /// Answers requests no route matched: 405 with `Allow` when the path exists with other

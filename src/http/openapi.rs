@@ -26,6 +26,9 @@ pub const API_VERSION: &str = "0.1.0";
     components(schemas(Problem, FieldError)),
     tags(
         (name = "catalogs", description = "Per-tenant competency framework and reason codes"),
+        (name = "requisitions", description = "Internal openings, synced from the ATS or created by HR"),
+        (name = "applications", description = "Candidacies and decisions"),
+        (name = "me", description = "The caller's own records"),
         (name = "operations", description = "Health and metrics for the platform"),
     )
 )]
@@ -147,11 +150,17 @@ impl RouteTable {
         Self(routes)
     }
 
-    /// The `Allow` value for `path`, if any route has it.
+    /// The `Allow` value for `path`, if any route has it (several patterns may match one path,
+    /// such as `/v1/requisitions/{id}/close` and `/v1/requisitions/by-ref/{external_ref}`).
     pub fn allowed_methods(&self, path: &str) -> Option<String> {
-        self.0
+        let mut methods: Vec<&str> = self
+            .0
             .iter()
-            .find(|(def, _)| def.is_match(path))
-            .map(|(_, allow)| allow.clone())
+            .filter(|(def, _)| def.is_match(path))
+            .flat_map(|(_, allow)| allow.split(", "))
+            .collect();
+        methods.sort_unstable();
+        methods.dedup();
+        (!methods.is_empty()).then(|| methods.join(", "))
     }
 }

@@ -2,7 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{now, on_pool, CatalogEntry, StorageError, StorageResult, Store, Versioned};
+use super::idempotency::{with_idempotency, IdempotencyClaim};
+use super::{
+    now, on_pool, BeginWrite, CatalogEntry, StorageError, StorageResult, Store, Versioned,
+};
 use crate::domain::catalog::{CatalogKey, CatalogKind, EntryChange, NewEntry};
 use crate::domain::TenantId;
 
@@ -23,7 +26,7 @@ impl Store {
     pub async fn ensure_tenant(&self, tenant: &TenantId) -> StorageResult<()> {
         let created_at = now();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let inserted = sqlx::query(
                 "insert into tenants (id, created_at) values ($1, $2) on conflict (id) do nothing",
             )
@@ -102,25 +105,33 @@ impl Store {
         tenant: &TenantId,
         kind: CatalogKind,
         entry: &NewEntry,
+        claim: Option<IdempotencyClaim<CatalogEntry>>,
     ) -> StorageResult<CatalogEntry> {
         let created_at = now();
-        let result = on_pool!(self, pool => insert_entry_sql()
-            .bind(tenant.as_str())
-            .bind(kind.as_str())
-            .bind(entry.key.as_str())
-            .bind(entry.name.as_str())
-            .bind(entry.description.as_str())
-            .bind(created_at)
-            .execute(pool)
-            .await
-            .map(|_| ()));
-        match result.map_err(StorageError::from) {
-            Ok(_) => Ok(entry_row(entry, created_at)),
+        let claim = claim.as_ref();
+        let result: StorageResult<CatalogEntry> = on_pool!(self, pool => async {
+            let mut tx = pool.begin_write().await?;
+            let created = with_idempotency!(tx, tenant, claim, created_at, {
+                insert_entry_sql()
+                    .bind(tenant.as_str())
+                    .bind(kind.as_str())
+                    .bind(entry.key.as_str())
+                    .bind(entry.name.as_str())
+                    .bind(entry.description.as_str())
+                    .bind(created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                entry_row(entry, created_at)
+            });
+            tx.commit().await?;
+            Ok(created)
+        }.await);
+        match result {
             Err(StorageError::Conflict(_)) => Err(StorageError::Conflict(format!(
                 "the key {:?} is already in this catalog",
                 entry.key.as_str()
             ))),
-            Err(other) => Err(other),
+            other => other,
         }
     }
 

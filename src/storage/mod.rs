@@ -6,6 +6,8 @@
 //! writes the body once and expands it per backend.
 
 mod catalog;
+mod hiring;
+pub mod idempotency;
 
 pub use catalog::EntryFilter;
 mod rows;
@@ -21,7 +23,11 @@ use sqlx::{PgPool, SqlitePool};
 
 use crate::config::PoolSettings;
 
-pub use rows::CatalogEntry;
+pub use hiring::{ApplicationFilter, RequisitionFilter, Transition};
+pub use idempotency::{IdempotencyClaim, Render, ResponseToStore};
+pub use rows::{
+    Application, CatalogEntry, OwnApplication, Requisition, RequisitionRow, StoredResponse,
+};
 
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -53,6 +59,9 @@ pub enum StorageError {
     /// A uniqueness rule refused the write.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Another request holds the same `Idempotency-Key` (a concurrent retry).
+    #[error("idempotency key in use")]
+    IdempotencyKeyInUse,
     #[error("database error: {0}")]
     Other(String),
 }
@@ -94,6 +103,28 @@ pub enum Versioned<T> {
     NotFound,
     /// The record exists at another version.
     Stale,
+}
+
+/// Opens a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later fails with
+/// `SQLITE_BUSY` instead of waiting when another writer committed in between.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
 }
 
 /// Now, truncated to microseconds so that both backends store exactly the same instant.

@@ -13,3 +13,67 @@ pub struct CatalogEntry {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
+
+/// A requisition row; its people are in `requisition_people`.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RequisitionRow {
+    pub id: uuid::Uuid,
+    pub external_ref: Option<String>,
+    pub title: String,
+    pub department: String,
+    pub status: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A requisition with its hiring managers and HR partners (sorted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requisition {
+    pub row: RequisitionRow,
+    pub hiring_manager_ids: Vec<String>,
+    pub hr_partner_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PersonRow {
+    pub requisition_id: uuid::Uuid,
+    pub relation: String,
+    pub person_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Application {
+    pub id: uuid::Uuid,
+    pub requisition_id: uuid::Uuid,
+    pub candidate_id: String,
+    pub external_ref: Option<String>,
+    pub status: String,
+    pub stage_reached: String,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An application as its candidate sees it, with the requisition's public fields.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OwnApplication {
+    pub id: uuid::Uuid,
+    pub requisition_title: String,
+    pub requisition_department: String,
+    pub status: String,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The stored first response of a create made with an `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredResponse {
+    pub request_hash: String,
+    pub status: Option<i32>,
+    pub location: Option<String>,
+    pub etag: Option<String>,
+    pub body: Option<String>,
+}

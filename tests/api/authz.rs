@@ -46,132 +46,331 @@ fn every_route_is_in_the_authorization_matrix() {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Relation {
-    /// An object of the caller's tenant.
+    /// An object of the caller's tenant that the caller is related to (their requisition).
     Own,
+    /// An object of the caller's tenant that the caller has no relation to.
+    Other,
     /// An object of another tenant.
     OtherTenant,
 }
 
-/// One request of the walk, and what a permitted caller must get.
+/// What a caller whose role holds the capability must get.
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    Status(u16),
+    /// 200 for HR and the HR portal, 404 for a hiring manager (not their requisition).
+    VisibleToHrOnly,
+}
+
+/// One request of the walk.
 struct Probe {
     method: Method,
     path: String,
     body: Option<Value>,
     if_match: Option<String>,
-    /// Status for a caller whose role holds the capability.
-    permitted: u16,
-    /// Text that must not appear in the response (another tenant's data).
-    must_not_contain: Option<&'static str>,
+    expect: Expect,
+    /// Ids and markers that must not appear in the response.
+    must_not_contain: Vec<String>,
+}
+
+impl Probe {
+    fn new(method: Method, path: impl Into<String>, expect: Expect) -> Self {
+        Self {
+            method,
+            path: path.into(),
+            body: None,
+            if_match: None,
+            expect,
+            must_not_contain: Vec::new(),
+        }
+    }
+    fn body(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+    fn if_match(mut self, version: &Value) -> Self {
+        self.if_match = Some(format!("\"{}\"", version.as_i64().expect("version")));
+        self
+    }
+    fn hiding(mut self, ids: &[&str]) -> Self {
+        self.must_not_contain
+            .extend(ids.iter().map(|s| (*s).to_owned()));
+        self
+    }
 }
 
 const OWN_MARKER: &str = "acme_marker";
 const OTHER_MARKER: &str = "globex_marker";
+const PROBE_SUB: &str = "PROBE";
+
+/// Objects in both tenants: requisitions that list the probing caller as hiring manager (own)
+/// or not (other), and their applications.
+struct World {
+    own_req: Value,
+    other_req: Value,
+    globex_req: Value,
+    own_app: Value,
+    other_app: Value,
+    globex_app: Value,
+    mine: Value,
+    mine_in_globex: Value,
+}
+
+fn portal(tenant: &'static str) -> Caller {
+    Caller::integration("portal").in_tenant(tenant)
+}
+
+async fn json_of(response: reqwest::Response) -> Value {
+    let status = response.status();
+    let body: Value = response.json().await.expect("json");
+    assert!(status.is_success(), "fixture failed: {status} {body}");
+    body
+}
+
+async fn requisition(app: &TestApp, tenant: &'static str, manager: &str) -> Value {
+    let body = json!({"title": "Probe", "department": "Probe", "hiring_manager_ids": [manager]});
+    json_of(
+        app.post_as(&portal(tenant), "/v1/requisitions", &body)
+            .await,
+    )
+    .await
+}
+
+async fn application(
+    app: &TestApp,
+    tenant: &'static str,
+    requisition: &Value,
+    candidate: &str,
+) -> Value {
+    let body = json!({"requisition_id": requisition["id"], "candidate_id": candidate});
+    json_of(
+        app.post_as(&portal(tenant), "/v1/applications", &body)
+            .await,
+    )
+    .await
+}
+
+async fn current(app: &TestApp, tenant: &'static str, path: &str) -> Value {
+    json_of(app.get_as(&portal(tenant), path).await).await
+}
+
+fn id(value: &Value) -> &str {
+    value["id"].as_str().expect("id")
+}
 
 /// The request that exercises `operation` on an object of `relation`; `None` where the
 /// relation does not apply (a create always writes into the caller's own tenant).
-fn probe(operation: Operation, relation: Relation, role: Role, own_version: i64) -> Option<Probe> {
-    let get = |path: String, permitted, must_not_contain| Probe {
-        method: Method::GET,
-        path,
-        body: None,
-        if_match: None,
-        permitted,
-        must_not_contain,
+async fn probe(
+    app: &TestApp,
+    world: &World,
+    operation: Operation,
+    relation: Relation,
+    role: Role,
+) -> Option<Probe> {
+    use Relation::*;
+    let entry_version = |key: &'static str, tenant: &'static str| async move {
+        current(app, tenant, &format!("/v1/catalogs/competencies/{key}")).await["version"].clone()
+    };
+    let hiring_hidden = |r: Relation| -> Vec<&str> {
+        // A hiring manager's lists never show requisitions they are not on.
+        let mut hidden = vec![id(&world.globex_req), id(&world.globex_app)];
+        if role == Role::HiringManager && r == Own {
+            hidden.extend([id(&world.other_req), id(&world.other_app)]);
+        }
+        hidden
+    };
+    let requisition_for = |r: Relation| match r {
+        Own => &world.own_req,
+        Other => &world.other_req,
+        OtherTenant => &world.globex_req,
+    };
+    let application_for = |r: Relation| match r {
+        Own => &world.own_app,
+        Other => &world.other_app,
+        OtherTenant => &world.globex_app,
+    };
+    let object_expect = |r: Relation, ok: u16| match r {
+        Own => Expect::Status(ok),
+        Other => Expect::VisibleToHrOnly,
+        OtherTenant => Expect::Status(404),
     };
     Some(match (operation, relation) {
-        (Operation::ListCatalogEntries, Relation::Own) => get(
-            "/v1/catalogs/competencies?limit=200".into(),
-            200,
-            Some(OTHER_MARKER),
-        ),
-        (Operation::ListCatalogEntries, Relation::OtherTenant) => get(
-            "/v1/catalogs/competencies?limit=200&active=true".into(),
-            200,
-            Some(OTHER_MARKER),
-        ),
-        (Operation::ReadCatalogEntry, Relation::Own) => get(
-            format!("/v1/catalogs/competencies/{OWN_MARKER}"),
-            200,
-            Some(OTHER_MARKER),
-        ),
-        (Operation::ReadCatalogEntry, Relation::OtherTenant) => get(
-            format!("/v1/catalogs/competencies/{OTHER_MARKER}"),
-            404,
-            Some(OTHER_MARKER),
-        ),
-        (Operation::CreateCatalogEntry, Relation::Own) => Probe {
-            method: Method::POST,
-            path: "/v1/catalogs/competencies".into(),
-            body: Some(json!({"key": format!("made_by_{}", role.as_str()), "name": "Probe"})),
-            if_match: None,
-            permitted: 201,
-            must_not_contain: None,
-        },
-        (Operation::CreateCatalogEntry, Relation::OtherTenant) => return None,
-        (Operation::UpdateCatalogEntry, relation) => Probe {
-            method: Method::PATCH,
-            path: format!(
-                "/v1/catalogs/competencies/{}",
-                if relation == Relation::Own {
-                    OWN_MARKER
-                } else {
-                    OTHER_MARKER
-                }
-            ),
-            body: Some(json!({"description": format!("changed by {}", role.as_str())})),
-            if_match: Some(format!(
-                "\"{}\"",
-                if relation == Relation::Own {
-                    own_version
-                } else {
-                    1
-                }
-            )),
-            permitted: if relation == Relation::Own { 200 } else { 404 },
-            must_not_contain: Some(OTHER_MARKER),
-        },
+        (Operation::ListCatalogEntries, Other) => return None,
+        (Operation::ListCatalogEntries, _) => {
+            Probe::new(Method::GET, "/v1/catalogs/competencies?limit=200", Expect::Status(200)).hiding(&[OTHER_MARKER])
+        }
+        (Operation::ReadCatalogEntry, Other) => return None,
+        (Operation::ReadCatalogEntry, Own) => {
+            Probe::new(Method::GET, format!("/v1/catalogs/competencies/{OWN_MARKER}"), Expect::Status(200))
+        }
+        (Operation::ReadCatalogEntry, OtherTenant) => {
+            Probe::new(Method::GET, format!("/v1/catalogs/competencies/{OTHER_MARKER}"), Expect::Status(404))
+                .hiding(&[OTHER_MARKER])
+        }
+        (Operation::CreateCatalogEntry, Own) => Probe::new(Method::POST, "/v1/catalogs/competencies", Expect::Status(201))
+            .body(json!({"key": format!("made_by_{}", role.as_str()), "name": "Probe"})),
+        (Operation::CreateCatalogEntry, _) => return None,
+        (Operation::UpdateCatalogEntry, Other) => return None,
+        (Operation::UpdateCatalogEntry, Own) => {
+            Probe::new(Method::PATCH, format!("/v1/catalogs/competencies/{OWN_MARKER}"), Expect::Status(200))
+                .body(json!({"description": format!("changed by {}", role.as_str())}))
+                .if_match(&entry_version(OWN_MARKER, "acme").await)
+        }
+        (Operation::UpdateCatalogEntry, OtherTenant) => {
+            Probe::new(Method::PATCH, format!("/v1/catalogs/competencies/{OTHER_MARKER}"), Expect::Status(404))
+                .body(json!({"description": "hijacked"}))
+                .if_match(&json!(1))
+                .hiding(&[OTHER_MARKER])
+        }
+        (Operation::ListRequisitions, Other) => return None,
+        (Operation::ListRequisitions, r) => {
+            Probe::new(Method::GET, "/v1/requisitions?limit=200", Expect::Status(200)).hiding(&hiring_hidden(r))
+        }
+        (Operation::ReadRequisition, r) => {
+            Probe::new(Method::GET, format!("/v1/requisitions/{}", id(requisition_for(r))), object_expect(r, 200))
+        }
+        (Operation::CreateRequisition, Own) => Probe::new(Method::POST, "/v1/requisitions", Expect::Status(201))
+            .body(json!({"title": "By probe", "department": "Probe", "hiring_manager_ids": [PROBE_SUB]})),
+        (Operation::CreateRequisition, _) => return None,
+        (Operation::UpdateRequisition, r) => {
+            let target = requisition_for(r);
+            let tenant = if r == OtherTenant { "globex" } else { "acme" };
+            let version = current(app, tenant, &format!("/v1/requisitions/{}", id(target))).await["version"].clone();
+            Probe::new(Method::PATCH, format!("/v1/requisitions/{}", id(target)), object_expect(r, 200))
+                .body(json!({"title": format!("Renamed by {}", role.as_str())}))
+                .if_match(&version)
+        }
+        (Operation::UpsertRequisition, Own) => {
+            Probe::new(Method::PUT, format!("/v1/requisitions/by-ref/PROBE-{}", role.as_str()), Expect::Status(201))
+                .body(json!({"title": "Synced", "department": "Probe", "hiring_manager_ids": [PROBE_SUB]}))
+        }
+        (Operation::UpsertRequisition, Other) => return None,
+        // The same reference in another tenant is another requisition: created here, never theirs.
+        (Operation::UpsertRequisition, OtherTenant) => Probe::new(
+            Method::PUT,
+            format!("/v1/requisitions/by-ref/GLOBEX-REF-{}", role.as_str()),
+            Expect::Status(201),
+        )
+        .body(json!({"title": "Synced", "department": "Probe", "hiring_manager_ids": [PROBE_SUB]}))
+        .hiding(&[id(&world.globex_req)]),
+        (Operation::CloseRequisition | Operation::CancelRequisition | Operation::ReopenRequisition, r) => {
+            let action = match operation {
+                Operation::CloseRequisition => "close",
+                Operation::CancelRequisition => "cancel",
+                _ => "reopen",
+            };
+            let (tenant, manager) = match r {
+                Own => ("acme", PROBE_SUB),
+                Other => ("acme", "SOMEONE-ELSE"),
+                OtherTenant => ("globex", PROBE_SUB),
+            };
+            let target = requisition(app, tenant, manager).await;
+            if action == "reopen" {
+                let closed = app
+                    .as_(&portal(tenant), Method::POST, &format!("/v1/requisitions/{}/close", id(&target)))
+                    .send()
+                    .await
+                    .expect("close");
+                assert_eq!(closed.status(), 200);
+            }
+            Probe::new(Method::POST, format!("/v1/requisitions/{}/{action}", id(&target)), object_expect(r, 200))
+        }
+        (Operation::ListApplications, Other) => return None,
+        (Operation::ListApplications, r) => {
+            Probe::new(Method::GET, "/v1/applications?limit=200", Expect::Status(200)).hiding(&hiring_hidden(r))
+        }
+        (Operation::ReadApplication, r) => {
+            Probe::new(Method::GET, format!("/v1/applications/{}", id(application_for(r))), object_expect(r, 200))
+        }
+        (Operation::CreateApplication, Other) => return None,
+        (Operation::CreateApplication, r) => Probe::new(
+            Method::POST,
+            "/v1/applications",
+            // Another tenant's requisition does not exist here.
+            Expect::Status(if r == Own { 201 } else { 422 }),
+        )
+        .body(json!({"requisition_id": requisition_for(r)["id"], "candidate_id": format!("C-{}", role.as_str())})),
+        (Operation::UpsertApplication, Other) => return None,
+        (Operation::UpsertApplication, r) => Probe::new(
+            Method::PUT,
+            format!("/v1/applications/by-ref/PROBE-{}", role.as_str()),
+            Expect::Status(if r == Own { 201 } else { 422 }),
+        )
+        .body(json!({"requisition_id": requisition_for(r)["id"], "candidate_id": format!("U-{}", role.as_str())})),
+        (Operation::DecideApplication, r) => {
+            let (tenant, target) = match r {
+                Own => ("acme", &world.own_req),
+                Other => ("acme", &world.other_req),
+                OtherTenant => ("globex", &world.globex_req),
+            };
+            let fresh = application(app, tenant, target, &format!("D-{}-{:?}", role.as_str(), r)).await;
+            Probe::new(Method::POST, format!("/v1/applications/{}/decision", id(&fresh)), object_expect(r, 200))
+                .body(json!({"outcome": "rejected", "stage_reached": "interview"}))
+        }
+        (Operation::ListOwnApplications, Own) => Probe::new(Method::GET, "/v1/me/applications?limit=200", Expect::Status(200))
+            .hiding(&[id(&world.mine_in_globex), id(&world.own_app), id(&world.other_app)]),
+        (Operation::ListOwnApplications, _) => return None,
     })
-}
-
-async fn entry(app: &TestApp, caller: &Caller, key: &str) -> Value {
-    app.get_as(caller, &format!("/v1/catalogs/competencies/{key}"))
-        .await
-        .json()
-        .await
-        .expect("json")
 }
 
 backend_tests!(the_matrix_holds_for_every_role_and_relation);
 
 async fn the_matrix_holds_for_every_role_and_relation(backend: Backend) {
     let app = spawn_app(backend).await;
-    let acme_hr = Caller::hr("H1");
-    let globex_hr = Caller::hr("H2").in_tenant("globex");
-    for (caller, key) in [(&acme_hr, OWN_MARKER), (&globex_hr, OTHER_MARKER)] {
+    for (tenant, key) in [("acme", OWN_MARKER), ("globex", OTHER_MARKER)] {
         let created = app
             .post_as(
-                caller,
+                &Caller::hr("H1").in_tenant(tenant),
                 "/v1/catalogs/competencies",
                 &json!({"key": key, "name": key}),
             )
             .await;
         assert_eq!(created.status(), 201);
     }
-    let globex_before = entry(&app, &globex_hr, OTHER_MARKER).await;
+    let own_req = requisition(&app, "acme", PROBE_SUB).await;
+    let other_req = requisition(&app, "acme", "SOMEONE-ELSE").await;
+    let globex_req = requisition(&app, "globex", PROBE_SUB).await;
+    let world = World {
+        own_app: application(&app, "acme", &own_req, "E-OWN").await,
+        other_app: application(&app, "acme", &other_req, "E-OTHER").await,
+        globex_app: application(&app, "globex", &globex_req, "E-GLOBEX").await,
+        mine: application(&app, "acme", &other_req, PROBE_SUB).await,
+        mine_in_globex: application(&app, "globex", &globex_req, PROBE_SUB).await,
+        own_req,
+        other_req,
+        globex_req,
+    };
+    let globex_before = (
+        current(
+            &app,
+            "globex",
+            &format!("/v1/catalogs/competencies/{OTHER_MARKER}"),
+        )
+        .await,
+        current(
+            &app,
+            "globex",
+            &format!("/v1/requisitions/{}", id(&world.globex_req)),
+        )
+        .await,
+        current(
+            &app,
+            "globex",
+            &format!("/v1/applications/{}", id(&world.globex_app)),
+        )
+        .await,
+    );
 
     let mut checked = 0;
     for rule in MATRIX {
         for role in Role::ALL {
             let caller = Caller {
-                sub: "PROBE",
+                sub: PROBE_SUB,
                 roles: vec![role],
                 tenant: "acme",
             };
-            for relation in [Relation::Own, Relation::OtherTenant] {
-                let own_version = entry(&app, &acme_hr, OWN_MARKER).await["version"]
-                    .as_i64()
-                    .expect("version");
-                let Some(probe) = probe(rule.operation, relation, role, own_version) else {
+            for relation in [Relation::Own, Relation::Other, Relation::OtherTenant] {
+                let Some(probe) = probe(&app, &world, rule.operation, relation, role).await else {
                     continue;
                 };
                 let mut request = app.as_(&caller, probe.method.clone(), &probe.path);
@@ -184,20 +383,26 @@ async fn the_matrix_holds_for_every_role_and_relation(backend: Backend) {
                 let response = request.send().await.expect("request");
                 let status = response.status().as_u16();
                 let text = response.text().await.expect("body");
-                let expected = if permits(&[Role::Employee, role], rule.operation) {
-                    probe.permitted
-                } else {
+                let expected = if !permits(&[Role::Employee, role], rule.operation) {
                     403
+                } else {
+                    match probe.expect {
+                        Expect::Status(status) => status,
+                        Expect::VisibleToHrOnly if matches!(role, Role::Hr | Role::Integration) => {
+                            200
+                        }
+                        Expect::VisibleToHrOnly => 404,
+                    }
                 };
                 let what = format!(
                     "{:?} as {role} on {relation:?}: {} {}",
                     rule.operation, probe.method, probe.path
                 );
                 assert_eq!(status, expected, "{what}: {text}");
-                if let Some(marker) = probe.must_not_contain {
+                for hidden in &probe.must_not_contain {
                     assert!(
-                        !text.contains(marker),
-                        "{what} leaked another tenant's data: {text}"
+                        !text.contains(hidden.as_str()),
+                        "{what} leaked {hidden}: {text}"
                     );
                 }
                 checked += 1;
@@ -208,6 +413,34 @@ async fn the_matrix_holds_for_every_role_and_relation(backend: Backend) {
         checked >= MATRIX.len() * Role::ALL.len(),
         "{checked} probes"
     );
+    // The caller's own application is listed for them.
+    let mine = app
+        .get_as(&Caller::employee(PROBE_SUB), "/v1/me/applications")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(mine.contains(id(&world.mine)), "{mine}");
     // Nothing any acme caller did changed globex's data.
-    assert_eq!(entry(&app, &globex_hr, OTHER_MARKER).await, globex_before);
+    let globex_after = (
+        current(
+            &app,
+            "globex",
+            &format!("/v1/catalogs/competencies/{OTHER_MARKER}"),
+        )
+        .await,
+        current(
+            &app,
+            "globex",
+            &format!("/v1/requisitions/{}", id(&world.globex_req)),
+        )
+        .await,
+        current(
+            &app,
+            "globex",
+            &format!("/v1/applications/{}", id(&world.globex_app)),
+        )
+        .await,
+    );
+    assert_eq!(globex_after, globex_before);
 }

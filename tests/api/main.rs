@@ -14,5 +14,6 @@ mod catalogs;
 mod cli;
 mod errors;
 mod health;
+mod hiring;
 mod identity;
 mod openapi;

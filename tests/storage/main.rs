@@ -102,12 +102,12 @@ async fn a_duplicate_key_is_a_conflict_and_leaves_the_first_entry(backend: Backe
     store.ensure_tenant(&acme).await.expect("tenant");
     let first = NewEntry::parse("negotiation", "Negotiation", None).expect("entry");
     store
-        .create_entry(&acme, CatalogKind::Competencies, &first)
+        .create_entry(&acme, CatalogKind::Competencies, &first, None)
         .await
         .expect("create");
     let second = NewEntry::parse("negotiation", "Other", Some("x")).expect("entry");
     let error = store
-        .create_entry(&acme, CatalogKind::Competencies, &second)
+        .create_entry(&acme, CatalogKind::Competencies, &second, None)
         .await
         .expect_err("duplicate");
     assert!(matches!(error, StorageError::Conflict(_)), "{error:?}");
@@ -156,7 +156,7 @@ async fn timestamps_round_trip_to_the_microsecond(backend: Backend) {
     store.ensure_tenant(&acme).await.expect("tenant");
     let entry = NewEntry::parse("precision", "Precision", None).expect("entry");
     let created = store
-        .create_entry(&acme, CatalogKind::Competencies, &entry)
+        .create_entry(&acme, CatalogKind::Competencies, &entry, None)
         .await
         .expect("create");
     let read = store
@@ -175,7 +175,7 @@ async fn catalogs_are_isolated_per_tenant(backend: Backend) {
     store.ensure_tenant(&globex).await.expect("tenant");
     let entry = NewEntry::parse("acme_only", "Acme only", None).expect("entry");
     store
-        .create_entry(&acme, CatalogKind::Competencies, &entry)
+        .create_entry(&acme, CatalogKind::Competencies, &entry, None)
         .await
         .expect("create");
     let seen = store
