@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::auth::policy::{self, Operation};
 use crate::auth::Principal;
 use crate::domain::hiring::{ApplicationDraft, ApplicationStatus, Outcome, Stage};
+use crate::domain::SubjectId;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::storage::{Application, ApplicationFilter, OwnApplication, ResponseToStore, Transition};
 
@@ -239,6 +240,9 @@ async fn list_applications(
     policy::authorize(&principal, Operation::ListApplications)?;
     let limit = page.limit()?;
     let filter = filter.into_inner();
+    if let Some(candidate) = &filter.candidate_id {
+        SubjectId::parse(candidate).map_err(|m| ApiError::validation("candidate_id", m))?;
+    }
     let query = ApplicationFilter {
         requisition_id: filter.requisition_id,
         candidate_id: filter.candidate_id,

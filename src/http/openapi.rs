@@ -3,6 +3,7 @@
 use actix_web::dev::ResourceDef;
 use actix_web::App;
 use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::schema::{SchemaType, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, Ref, RefOr, ResponseBuilder, Schema};
 use utoipa::OpenApi;
@@ -36,7 +37,7 @@ struct ApiDoc;
 
 /// Change documents that must name at least one field. utoipa-gen 5.5 writes
 /// `#[schema(min_properties)]` as `maxProperties`, so `minProperties` is set here instead.
-const AT_LEAST_ONE_FIELD: &[&str] = &["CatalogEntryChange"];
+const AT_LEAST_ONE_FIELD: &[&str] = &["CatalogEntryChange", "RequisitionChangeBody"];
 
 /// The OpenAPI document of every route in `super::configure`.
 pub fn openapi() -> OpenApiDoc {
@@ -83,6 +84,21 @@ pub fn openapi() -> OpenApiDoc {
     for (path, item) in api.paths.paths.iter_mut() {
         let secured = path.starts_with("/v1/");
         for operation in operations_mut(item) {
+            // An HTTP parameter is present or absent, never null (utoipa marks `Option` nullable).
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut() {
+                    if let SchemaType::Array(types) = &object.schema_type {
+                        let types: Vec<Type> = types
+                            .iter()
+                            .filter(|t| **t != Type::Null)
+                            .cloned()
+                            .collect();
+                        if let [single] = types.as_slice() {
+                            object.schema_type = SchemaType::Type(single.clone());
+                        }
+                    }
+                }
+            }
             let responses = &mut operation.responses.responses;
             if secured {
                 operation.security = Some(vec![SecurityRequirement::new(

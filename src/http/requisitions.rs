@@ -12,7 +12,10 @@ use uuid::Uuid;
 
 use crate::auth::policy::{self, Operation};
 use crate::auth::Principal;
-use crate::domain::hiring::{RequisitionChange, RequisitionDraft, RequisitionStatus};
+use crate::domain::hiring::{
+    RequisitionChange, RequisitionDraft, RequisitionStatus, DEPARTMENT_MAX,
+};
+use crate::domain::SubjectId;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::storage::{Requisition, RequisitionFilter, ResponseToStore, Transition, Versioned};
 
@@ -248,7 +251,21 @@ async fn list_requisitions(
 ) -> ApiResult<web::Json<RequisitionPage>> {
     policy::authorize(&principal, Operation::ListRequisitions)?;
     let limit = page.limit()?;
+    let after = page.position::<Uuid>()?;
     let filter = filter.into_inner();
+    if let Some(manager) = &filter.hiring_manager {
+        SubjectId::parse(manager).map_err(|m| ApiError::validation("hiring_manager", m))?;
+    }
+    if filter
+        .department
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > DEPARTMENT_MAX)
+    {
+        return Err(ApiError::validation(
+            "department",
+            format!("must be at most {DEPARTMENT_MAX} characters"),
+        ));
+    }
     let scope = policy::requisition_scope(&principal).map(str::to_owned);
     // A hiring manager asking for another manager's requisitions sees none.
     if scope.is_some() && filter.hiring_manager.is_some() && filter.hiring_manager != scope {
@@ -261,7 +278,7 @@ async fn list_requisitions(
         status: filter.status,
         department: filter.department,
         hiring_manager: scope.or(filter.hiring_manager),
-        after: page.position::<Uuid>()?,
+        after,
     };
     let rows = state
         .store
@@ -437,22 +454,19 @@ async fn transition(
     principal: &Principal,
     operation: Operation,
     id: Uuid,
-    if_match: IfMatch,
     to: RequisitionStatus,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(principal, operation)?;
-    let version = match if_match {
-        IfMatch::Missing => None,
-        other => Some(other.version()?),
-    };
     match state
         .store
-        .transition_requisition(principal.tenant(), id, version, to)
+        .transition_requisition(principal.tenant(), id, to)
         .await?
     {
         Transition::Done(requisition) => respond(StatusCode::OK, &requisition),
         Transition::NotFound => Err(ApiError::NotFound),
-        Transition::Stale => Err(ApiError::PreconditionFailed),
+        Transition::Stale => Err(ApiError::Conflict(
+            "The requisition is being changed concurrently; retry.".into(),
+        )),
         Transition::Illegal(current) => Err(ApiError::Conflict(format!(
             "A {} requisition cannot become {}.",
             current.row.status,
@@ -461,92 +475,54 @@ async fn transition(
     }
 }
 
-/// Close an open requisition (HR, HR portal). Idempotent; `If-Match` optional.
-#[utoipa::path(
-    tag = "requisitions",
-    params(RequisitionPath, ("If-Match" = Option<String>, Header, description = "Only if still at this ETag", pattern = r#"^"[0-9]{1,18}"$"#)),
-    responses(
-        (status = 200, description = "Closed", body = RequisitionView, headers(("ETag" = String))),
-        (status = 403, description = "Only HR and the HR portal", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such requisition", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A cancelled requisition cannot close", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since that ETag", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/requisitions/{id}/close")]
-async fn close_requisition(
-    state: web::Data<AppState>,
-    principal: Principal,
-    path: web::Path<RequisitionPath>,
-    if_match: IfMatch,
-) -> ApiResult<HttpResponse> {
-    transition(
-        &state,
-        &principal,
-        Operation::CloseRequisition,
-        path.id,
-        if_match,
-        RequisitionStatus::Closed,
-    )
-    .await
+macro_rules! transition_endpoint {
+    ($name:ident, $action:literal, $operation:ident, $to:ident, $doc:literal, $ok:literal, $illegal:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = "requisitions",
+            params(RequisitionPath),
+            responses(
+                (status = 200, description = $ok, body = RequisitionView, headers(("ETag" = String))),
+                (status = 403, description = "Only HR and the HR portal", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such requisition", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = $illegal, body = Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($action)]
+        async fn $name(
+            state: web::Data<AppState>,
+            principal: Principal,
+            path: web::Path<RequisitionPath>,
+        ) -> ApiResult<HttpResponse> {
+            transition(&state, &principal, Operation::$operation, path.id, RequisitionStatus::$to).await
+        }
+    };
 }
 
-/// Cancel an open requisition (HR, HR portal); final. Idempotent; `If-Match` optional.
-#[utoipa::path(
-    tag = "requisitions",
-    params(RequisitionPath, ("If-Match" = Option<String>, Header, description = "Only if still at this ETag", pattern = r#"^"[0-9]{1,18}"$"#)),
-    responses(
-        (status = 200, description = "Cancelled", body = RequisitionView, headers(("ETag" = String))),
-        (status = 403, description = "Only HR and the HR portal", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such requisition", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Only an open requisition can be cancelled", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since that ETag", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/requisitions/{id}/cancel")]
-async fn cancel_requisition(
-    state: web::Data<AppState>,
-    principal: Principal,
-    path: web::Path<RequisitionPath>,
-    if_match: IfMatch,
-) -> ApiResult<HttpResponse> {
-    transition(
-        &state,
-        &principal,
-        Operation::CancelRequisition,
-        path.id,
-        if_match,
-        RequisitionStatus::Cancelled,
-    )
-    .await
-}
-
-/// Reopen a closed requisition (HR, HR portal). Idempotent; `If-Match` optional.
-#[utoipa::path(
-    tag = "requisitions",
-    params(RequisitionPath, ("If-Match" = Option<String>, Header, description = "Only if still at this ETag", pattern = r#"^"[0-9]{1,18}"$"#)),
-    responses(
-        (status = 200, description = "Open", body = RequisitionView, headers(("ETag" = String))),
-        (status = 403, description = "Only HR and the HR portal", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such requisition", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A cancelled requisition cannot reopen", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since that ETag", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/requisitions/{id}/reopen")]
-async fn reopen_requisition(
-    state: web::Data<AppState>,
-    principal: Principal,
-    path: web::Path<RequisitionPath>,
-    if_match: IfMatch,
-) -> ApiResult<HttpResponse> {
-    transition(
-        &state,
-        &principal,
-        Operation::ReopenRequisition,
-        path.id,
-        if_match,
-        RequisitionStatus::Open,
-    )
-    .await
-}
+transition_endpoint!(
+    close_requisition,
+    "/requisitions/{id}/close",
+    CloseRequisition,
+    Closed,
+    "Close an open requisition (HR, HR portal). Idempotent.",
+    "Closed",
+    "A cancelled requisition cannot close"
+);
+transition_endpoint!(
+    cancel_requisition,
+    "/requisitions/{id}/cancel",
+    CancelRequisition,
+    Cancelled,
+    "Cancel an open requisition (HR, HR portal); final. Idempotent.",
+    "Cancelled",
+    "Only an open requisition can be cancelled"
+);
+transition_endpoint!(
+    reopen_requisition,
+    "/requisitions/{id}/reopen",
+    ReopenRequisition,
+    Open,
+    "Reopen a closed requisition (HR, HR portal). Idempotent.",
+    "Open again",
+    "A cancelled requisition cannot reopen"
+);

@@ -282,48 +282,46 @@ impl Store {
         }
     }
 
-    /// Moves a requisition to `to` if its lifecycle allows it (and it is at `version`, if
-    /// given). Moving to the current status changes nothing.
+    /// Moves a requisition to `to` if its lifecycle allows it. Moving to the current status
+    /// changes nothing. A concurrent change is retried; `Stale` only if it keeps happening.
     pub async fn transition_requisition(
         &self,
         tenant: &TenantId,
         id: Uuid,
-        version: Option<i64>,
         to: RequisitionStatus,
     ) -> StorageResult<Transition<Requisition>> {
-        let Some(current) = self.get_requisition(tenant, id).await? else {
-            return Ok(Transition::NotFound);
-        };
-        if version.is_some_and(|v| v != current.row.version) {
-            return Ok(Transition::Stale);
+        for _ in 0..3 {
+            let Some(current) = self.get_requisition(tenant, id).await? else {
+                return Ok(Transition::NotFound);
+            };
+            let from = RequisitionStatus::parse(&current.row.status).ok_or_else(|| {
+                StorageError::Other(format!("unknown status {:?}", current.row.status))
+            })?;
+            if from == to {
+                return Ok(Transition::Done(current));
+            }
+            if !from.can_become(to) {
+                return Ok(Transition::Illegal(current));
+            }
+            // Guarded by the version just read: a concurrent change makes this write miss.
+            let sql = format!(
+                "update requisitions set status = $4, version = version + 1, updated_at = $5
+                 where tenant_id = $1 and id = $2 and version = $3
+                 returning {REQUISITION_COLUMNS}"
+            );
+            let row = on_pool!(self, pool => sqlx::query_as::<_, RequisitionRow>(&sql)
+                .bind(tenant.as_str())
+                .bind(id)
+                .bind(current.row.version)
+                .bind(to.as_str())
+                .bind(now())
+                .fetch_optional(pool)
+                .await)?;
+            if let Some(row) = row {
+                return Ok(Transition::Done(Requisition { row, ..current }));
+            }
         }
-        let from = RequisitionStatus::parse(&current.row.status).ok_or_else(|| {
-            StorageError::Other(format!("unknown status {:?}", current.row.status))
-        })?;
-        if from == to {
-            return Ok(Transition::Done(current));
-        }
-        if !from.can_become(to) {
-            return Ok(Transition::Illegal(current));
-        }
-        // Guarded by the version read above: a concurrent change makes this a stale write.
-        let sql = format!(
-            "update requisitions set status = $4, version = version + 1, updated_at = $5
-             where tenant_id = $1 and id = $2 and version = $3
-             returning {REQUISITION_COLUMNS}"
-        );
-        let row = on_pool!(self, pool => sqlx::query_as::<_, RequisitionRow>(&sql)
-            .bind(tenant.as_str())
-            .bind(id)
-            .bind(current.row.version)
-            .bind(to.as_str())
-            .bind(now())
-            .fetch_optional(pool)
-            .await)?;
-        Ok(match row {
-            Some(row) => Transition::Done(Requisition { row, ..current }),
-            None => Transition::Stale,
-        })
+        Ok(Transition::Stale)
     }
 
     /// Creates or updates the requisition with `draft.external_ref` to match `draft` (a sync).
