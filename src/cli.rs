@@ -33,6 +33,13 @@ pub enum Command {
     Migrate,
     /// Mint a development token that this configuration accepts.
     Token(TokenArgs),
+    /// Load a demo tenant (requisitions, applications, decisions) to try the API with; safe to
+    /// run again.
+    Seed {
+        /// The tenant to fill.
+        #[arg(long, default_value = "demo")]
+        tenant: String,
+    },
     /// Probe the running service's liveness endpoint (for container health checks); exits 0
     /// when it answers 200.
     Health,
@@ -72,6 +79,31 @@ impl Cli {
                 Ok(())
             }
             Command::Health => probe_liveness(&settings),
+            Command::Seed { tenant } => {
+                let tenant = TenantId::parse(&tenant).map_err(anyhow::Error::msg)?;
+                let store = Store::connect(&settings.database_url(), &settings.pool()).await?;
+                store.migrate().await?;
+                let report = crate::seed::seed(&store, &tenant).await?;
+                store.close().await;
+                println!(
+                    "Seeded tenant {tenant}: {} requisitions, {} applications, {} new decisions.",
+                    report.requisitions, report.applications, report.decisions
+                );
+                println!("Try it as:");
+                for (who, sub, role) in [
+                    ("HR partner", "H1001", "hr"),
+                    (
+                        "hiring manager of DEMO-REQ-1 and DEMO-REQ-3",
+                        "M1001",
+                        "hiring_manager",
+                    ),
+                    ("rejected candidate", "E1001", "employee"),
+                    ("HR portal", "hr-portal", "integration"),
+                ] {
+                    println!("  {who:<45} cargo run -- token --sub {sub} --role {role} --tenant {tenant}");
+                }
+                Ok(())
+            }
             Command::Token(args) => {
                 let tenant = args
                     .tenant
@@ -114,7 +146,8 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         println!("  Debrief is running with development auth (loopback only).");
         println!("  API reference:  {base}/docs/");
         println!("  OpenAPI:        {base}/openapi.json");
-        println!("  Get a token:    cargo run -- token --sub E1001 --role hr --tenant demo");
+        println!("  Get a token:    cargo run -- token --sub H1001 --role hr --tenant demo");
+        println!("  Demo data:      cargo run -- seed   (then see the tokens it suggests)");
         println!("  Use it:         curl -H \"Authorization: Bearer $TOKEN\" {base}/v1/catalogs/competencies");
         println!("  Dev secret:     {}", secret_file.display());
         println!();

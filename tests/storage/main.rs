@@ -223,3 +223,308 @@ fn both_backends_carry_the_same_migrations() {
     };
     assert_eq!(names("postgres"), names("sqlite"));
 }
+
+mod hiring {
+    use std::sync::Arc;
+
+    use debrief::domain::hiring::{
+        ApplicationDraft, Outcome, RequisitionDraft, RequisitionStatus, Stage,
+    };
+    use debrief::domain::{SubjectId, TenantId};
+    use debrief::storage::{
+        IdempotencyClaim, RequisitionFilter, ResponseToStore, StorageError, Store, Transition,
+    };
+
+    use crate::backend_tests;
+    use crate::common::{Backend, TestDatabase};
+
+    backend_tests!(
+        requisitions_keep_their_people_and_filter_by_hiring_manager,
+        requisitions_are_listed_in_creation_order_after_the_cursor,
+        a_sync_re_run_keeps_the_version,
+        requisition_moves_follow_the_lifecycle,
+        a_decision_is_applied_once,
+        an_idempotency_key_is_stored_with_its_create_and_cannot_be_claimed_twice,
+    );
+
+    fn draft(title: &str, managers: &[&str], external_ref: Option<&str>) -> RequisitionDraft {
+        let managers: Vec<String> = managers.iter().map(|m| (*m).to_owned()).collect();
+        RequisitionDraft::parse(
+            external_ref,
+            title,
+            "Finance",
+            &managers,
+            &["H1".into()],
+            RequisitionStatus::Open,
+        )
+        .expect("valid draft")
+    }
+
+    async fn store(db: &TestDatabase) -> (Store, TenantId) {
+        let store = db.store().await;
+        let tenant = TenantId::parse("acme").expect("tenant");
+        store.ensure_tenant(&tenant).await.expect("tenant");
+        (store, tenant)
+    }
+
+    async fn requisitions_keep_their_people_and_filter_by_hiring_manager(backend: Backend) {
+        let db = TestDatabase::create(&backend).await;
+        let (store, acme) = store(&db).await;
+        let a = store
+            .create_requisition(&acme, &draft("A", &["M2", "M1"], None), None)
+            .await
+            .expect("create");
+        store
+            .create_requisition(&acme, &draft("B", &["M3"], None), None)
+            .await
+            .expect("create");
+        let read = store
+            .get_requisition(&acme, a.row.id)
+            .await
+            .expect("get")
+            .expect("exists");
+        assert_eq!(read, a);
+        assert_eq!(read.hiring_manager_ids, ["M1", "M2"]);
+        assert_eq!(read.hr_partner_ids, ["H1"]);
+        let filter = RequisitionFilter {
+            hiring_manager: Some("M2".into()),
+            ..RequisitionFilter::default()
+        };
+        let managed = store
+            .list_requisitions(&acme, &filter, 10)
+            .await
+            .expect("list");
+        assert_eq!(
+            managed.iter().map(|r| r.row.id).collect::<Vec<_>>(),
+            [a.row.id]
+        );
+        let globex = TenantId::parse("globex").expect("tenant");
+        store.ensure_tenant(&globex).await.expect("tenant");
+        assert!(store
+            .get_requisition(&globex, a.row.id)
+            .await
+            .expect("get")
+            .is_none());
+    }
+
+    async fn requisitions_are_listed_in_creation_order_after_the_cursor(backend: Backend) {
+        let db = TestDatabase::create(&backend).await;
+        let (store, acme) = store(&db).await;
+        let mut ids = Vec::new();
+        for i in 0..6 {
+            ids.push(
+                store
+                    .create_requisition(&acme, &draft(&format!("R{i}"), &["M1"], None), None)
+                    .await
+                    .expect("create")
+                    .row
+                    .id,
+            );
+        }
+        let filter = RequisitionFilter {
+            after: Some(ids[1]),
+            ..RequisitionFilter::default()
+        };
+        let page = store
+            .list_requisitions(&acme, &filter, 3)
+            .await
+            .expect("list");
+        assert_eq!(
+            page.iter().map(|r| r.row.id).collect::<Vec<_>>(),
+            &ids[2..5]
+        );
+    }
+
+    async fn a_sync_re_run_keeps_the_version(backend: Backend) {
+        let db = TestDatabase::create(&backend).await;
+        let (store, acme) = store(&db).await;
+        let (created, first) = store
+            .upsert_requisition(&acme, &draft("A", &["M1"], Some("ATS-1")))
+            .await
+            .expect("upsert");
+        assert!(created);
+        let (created, again) = store
+            .upsert_requisition(&acme, &draft("A", &["M1"], Some("ATS-1")))
+            .await
+            .expect("upsert");
+        assert!(!created);
+        assert_eq!(again, first);
+        let (_, changed) = store
+            .upsert_requisition(&acme, &draft("A", &["M2"], Some("ATS-1")))
+            .await
+            .expect("upsert");
+        assert_eq!(
+            (changed.row.version, changed.hiring_manager_ids.clone()),
+            (2, vec!["M2".to_owned()])
+        );
+    }
+
+    async fn requisition_moves_follow_the_lifecycle(backend: Backend) {
+        let db = TestDatabase::create(&backend).await;
+        let (store, acme) = store(&db).await;
+        let r = store
+            .create_requisition(&acme, &draft("A", &["M1"], None), None)
+            .await
+            .expect("create");
+        let cancelled = store
+            .transition_requisition(&acme, r.row.id, RequisitionStatus::Cancelled)
+            .await
+            .expect("move");
+        assert!(
+            matches!(cancelled, Transition::Done(ref c) if c.row.status == "cancelled" && c.row.version == 2)
+        );
+        let reopened = store
+            .transition_requisition(&acme, r.row.id, RequisitionStatus::Open)
+            .await
+            .expect("move");
+        assert!(matches!(reopened, Transition::Illegal(_)), "{reopened:?}");
+        let missing = store
+            .transition_requisition(&acme, uuid::Uuid::now_v7(), RequisitionStatus::Closed)
+            .await
+            .expect("move");
+        assert!(matches!(missing, Transition::NotFound));
+    }
+
+    async fn a_decision_is_applied_once(backend: Backend) {
+        let db = TestDatabase::create(&backend).await;
+        let (store, acme) = store(&db).await;
+        let r = store
+            .create_requisition(&acme, &draft("A", &["M1"], None), None)
+            .await
+            .expect("create");
+        let application = store
+            .create_application(
+                &acme,
+                &ApplicationDraft::parse(r.row.id, "E1", None, None).expect("draft"),
+                None,
+            )
+            .await
+            .expect("create");
+        let hr = SubjectId::parse("H1").expect("sub");
+        let first = store
+            .decide_application(&acme, application.id, Outcome::Rejected, Stage::Final, &hr)
+            .await
+            .expect("decide");
+        let Transition::Done(decided) = first else {
+            panic!("{first:?}")
+        };
+        assert_eq!(
+            (decided.status.as_str(), decided.decided_by.as_deref()),
+            ("rejected", Some("H1"))
+        );
+        assert!(decided.decided_at.is_some());
+        let second = store
+            .decide_application(&acme, application.id, Outcome::Hired, Stage::Final, &hr)
+            .await
+            .expect("decide");
+        assert!(
+            matches!(second, Transition::Illegal(ref a) if a.status == "rejected"),
+            "{second:?}"
+        );
+        let duplicate = store
+            .create_application(
+                &acme,
+                &ApplicationDraft::parse(r.row.id, "E1", None, None).expect("draft"),
+                None,
+            )
+            .await;
+        assert!(
+            matches!(duplicate, Err(StorageError::Conflict(_))),
+            "{duplicate:?}"
+        );
+    }
+
+    async fn an_idempotency_key_is_stored_with_its_create_and_cannot_be_claimed_twice(
+        backend: Backend,
+    ) {
+        let db = TestDatabase::create(&backend).await;
+        let (store, acme) = store(&db).await;
+        let claim = || IdempotencyClaim {
+            caller: "portal".into(),
+            key: "k-1".into(),
+            request_hash: "h-1".into(),
+            render: Arc::new(|r: &debrief::storage::Requisition| ResponseToStore {
+                status: 201,
+                location: Some(format!("/v1/requisitions/{}", r.row.id)),
+                etag: Some("\"1\"".into()),
+                body: r.row.title.clone(),
+            }),
+        };
+        let created = store
+            .create_requisition(&acme, &draft("Once", &["M1"], None), Some(claim()))
+            .await
+            .expect("create");
+        let stored = store
+            .idempotency_record(&acme, "portal", "k-1")
+            .await
+            .expect("read")
+            .expect("stored");
+        assert_eq!(stored.request_hash, "h-1");
+        assert_eq!(stored.status, Some(201));
+        assert_eq!(
+            stored.location,
+            Some(format!("/v1/requisitions/{}", created.row.id))
+        );
+        assert_eq!(stored.body.as_deref(), Some("Once"));
+        let again = store
+            .create_requisition(&acme, &draft("Twice", &["M1"], None), Some(claim()))
+            .await;
+        assert!(
+            matches!(again, Err(StorageError::IdempotencyKeyInUse)),
+            "{again:?}"
+        );
+        let all = store
+            .list_requisitions(&acme, &RequisitionFilter::default(), 10)
+            .await
+            .expect("list");
+        assert_eq!(all.len(), 1, "the losing create was rolled back");
+        assert!(store
+            .idempotency_record(&acme, "someone-else", "k-1")
+            .await
+            .expect("read")
+            .is_none());
+    }
+}
+
+mod seed {
+    use debrief::domain::TenantId;
+    use debrief::storage::{ApplicationFilter, RequisitionFilter};
+
+    use crate::backend_tests;
+    use crate::common::{Backend, TestDatabase};
+
+    backend_tests!(the_demo_seed_is_complete_and_safe_to_run_again);
+
+    async fn the_demo_seed_is_complete_and_safe_to_run_again(backend: Backend) {
+        let db = TestDatabase::create(&backend).await;
+        let store = db.store().await;
+        let demo = TenantId::parse("demo").expect("tenant");
+        let first = debrief::seed::seed(&store, &demo).await.expect("seed");
+        assert_eq!(
+            (first.requisitions, first.applications, first.decisions),
+            (3, 5, 4)
+        );
+        let second = debrief::seed::seed(&store, &demo)
+            .await
+            .expect("seed again");
+        assert_eq!(second.decisions, 0, "decisions are not recorded twice");
+        let requisitions = store
+            .list_requisitions(&demo, &RequisitionFilter::default(), 50)
+            .await
+            .expect("list");
+        assert_eq!(requisitions.len(), 3);
+        let applications = store
+            .list_applications(&demo, &ApplicationFilter::default(), 50)
+            .await
+            .expect("list");
+        assert_eq!(applications.len(), 5);
+        let rejected: Vec<_> = applications
+            .iter()
+            .filter(|a| a.status == "rejected")
+            .collect();
+        assert_eq!(rejected.len(), 2);
+        assert!(rejected
+            .iter()
+            .all(|a| a.candidate_id == "E1001" && a.decided_by.as_deref() == Some("H1001")));
+    }
+}

@@ -1,0 +1,156 @@
+//! `debrief seed`: a realistic demo tenant, so that a newcomer can try the whole flow from the
+//! docs page. Safe to run again: everything is upserted by external reference.
+
+use crate::domain::hiring::{
+    ApplicationDraft, Outcome, RequisitionDraft, RequisitionStatus, Stage,
+};
+use crate::domain::{SubjectId, TenantId};
+use crate::storage::{StorageError, Store, Transition};
+
+struct DemoRequisition {
+    reference: &'static str,
+    title: &'static str,
+    department: &'static str,
+    managers: &'static [&'static str],
+    hr_partners: &'static [&'static str],
+    status: RequisitionStatus,
+}
+
+struct DemoApplication {
+    reference: &'static str,
+    requisition: &'static str,
+    candidate: &'static str,
+    stage: Stage,
+    outcome: Option<Outcome>,
+}
+
+const REQUISITIONS: &[DemoRequisition] = &[
+    DemoRequisition {
+        reference: "DEMO-REQ-1",
+        title: "Senior Data Analyst",
+        department: "Finance",
+        managers: &["M1001"],
+        hr_partners: &["H1001"],
+        status: RequisitionStatus::Open,
+    },
+    DemoRequisition {
+        reference: "DEMO-REQ-2",
+        title: "Engineering Team Lead",
+        department: "Engineering",
+        managers: &["M1002"],
+        hr_partners: &["H1001"],
+        status: RequisitionStatus::Open,
+    },
+    DemoRequisition {
+        reference: "DEMO-REQ-3",
+        title: "Product Manager, Payments",
+        department: "Product",
+        managers: &["M1001", "M1003"],
+        hr_partners: &["H1002"],
+        status: RequisitionStatus::Closed,
+    },
+];
+
+const APPLICATIONS: &[DemoApplication] = &[
+    DemoApplication {
+        reference: "DEMO-APP-1",
+        requisition: "DEMO-REQ-1",
+        candidate: "E1001",
+        stage: Stage::Final,
+        outcome: Some(Outcome::Rejected),
+    },
+    DemoApplication {
+        reference: "DEMO-APP-2",
+        requisition: "DEMO-REQ-1",
+        candidate: "E1002",
+        stage: Stage::Final,
+        outcome: Some(Outcome::Hired),
+    },
+    DemoApplication {
+        reference: "DEMO-APP-3",
+        requisition: "DEMO-REQ-2",
+        candidate: "E1003",
+        stage: Stage::Interview,
+        outcome: None,
+    },
+    DemoApplication {
+        reference: "DEMO-APP-4",
+        requisition: "DEMO-REQ-3",
+        candidate: "E1001",
+        stage: Stage::Interview,
+        outcome: Some(Outcome::Rejected),
+    },
+    DemoApplication {
+        reference: "DEMO-APP-5",
+        requisition: "DEMO-REQ-3",
+        candidate: "E1004",
+        stage: Stage::Screening,
+        outcome: Some(Outcome::Withdrawn),
+    },
+];
+
+/// What `seed` wrote.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub requisitions: usize,
+    pub applications: usize,
+    pub decisions: usize,
+}
+
+fn invalid(what: &str) -> StorageError {
+    StorageError::Other(format!("demo data is invalid: {what}"))
+}
+
+/// Loads the demo data into `tenant`.
+pub async fn seed(store: &Store, tenant: &TenantId) -> Result<SeedReport, StorageError> {
+    store.ensure_tenant(tenant).await?;
+    let decided_by = SubjectId::parse("H1001").map_err(|e| invalid(e))?;
+    let mut report = SeedReport::default();
+    let mut ids = std::collections::HashMap::new();
+    for demo in REQUISITIONS {
+        let people = |ids: &[&str]| ids.iter().map(|id| (*id).to_owned()).collect::<Vec<_>>();
+        let draft = RequisitionDraft::parse(
+            Some(demo.reference),
+            demo.title,
+            demo.department,
+            &people(demo.managers),
+            &people(demo.hr_partners),
+            demo.status,
+        )
+        .map_err(|_| invalid(demo.reference))?;
+        let (_, requisition) = store.upsert_requisition(tenant, &draft).await?;
+        ids.insert(demo.reference, requisition.row.id);
+        report.requisitions += 1;
+    }
+    for demo in APPLICATIONS {
+        let requisition = *ids
+            .get(demo.requisition)
+            .ok_or_else(|| invalid(demo.reference))?;
+        let draft = ApplicationDraft::parse(
+            requisition,
+            demo.candidate,
+            Some(demo.reference),
+            Some(demo.stage),
+        )
+        .map_err(|_| invalid(demo.reference))?;
+        let (_, application) = match store.upsert_application(tenant, &draft).await {
+            Ok(result) => result,
+            // Already decided on an earlier run: the stage is final.
+            Err(StorageError::Conflict(_)) => {
+                report.applications += 1;
+                continue;
+            }
+            Err(other) => return Err(other),
+        };
+        report.applications += 1;
+        if let Some(outcome) = demo.outcome {
+            if let Transition::Done(_) = store
+                .decide_application(tenant, application.id, outcome, demo.stage, &decided_by)
+                .await?
+            {
+                report.decisions += 1;
+            }
+        }
+    }
+    Ok(report)
+}
