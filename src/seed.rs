@@ -104,7 +104,7 @@ fn invalid(what: &str) -> StorageError {
 /// Loads the demo data into `tenant`.
 pub async fn seed(store: &Store, tenant: &TenantId) -> Result<SeedReport, StorageError> {
     store.ensure_tenant(tenant).await?;
-    let decided_by = SubjectId::parse("H1001").map_err(|e| invalid(e))?;
+    let decided_by = SubjectId::parse("H1001").map_err(invalid)?;
     let mut report = SeedReport::default();
     let mut ids = std::collections::HashMap::new();
     for demo in REQUISITIONS {
