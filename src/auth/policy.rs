@@ -35,6 +35,18 @@ pub enum Operation {
     UpsertApplication,
     DecideApplication,
     ListOwnApplications,
+    ListFeedback,
+    ReadFeedback,
+    CreateFeedback,
+    EditFeedback,
+    SubmitFeedback,
+    ReturnFeedback,
+    ApproveFeedback,
+    ReleaseFeedback,
+    AmendFeedback,
+    ReadFeedbackHistory,
+    ReadReviewPolicy,
+    UpdateReviewPolicy,
 }
 
 /// Which roles hold the capability.
@@ -72,6 +84,7 @@ pub struct Rule {
 const HR: &[Role] = &[Role::Hr];
 const HR_OR_PORTAL: &[Role] = &[Role::Hr, Role::Integration];
 const HIRING_READERS: &[Role] = &[Role::Hr, Role::Integration, Role::HiringManager];
+const FEEDBACK_WRITERS: &[Role] = &[Role::Hr, Role::HiringManager];
 
 const fn row(
     operation: Operation,
@@ -216,6 +229,90 @@ pub const MATRIX: &[Rule] = &[
         "/v1/me/applications",
         Capability::AnyRole,
         Scope::Own,
+    ),
+    row(
+        Operation::ListFeedback,
+        "GET",
+        "/v1/feedback",
+        Capability::Roles(FEEDBACK_WRITERS),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::ReadFeedback,
+        "GET",
+        "/v1/feedback/{id}",
+        Capability::Roles(FEEDBACK_WRITERS),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::CreateFeedback,
+        "POST",
+        "/v1/applications/{id}/feedback",
+        Capability::Roles(FEEDBACK_WRITERS),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::EditFeedback,
+        "PUT",
+        "/v1/feedback/{id}",
+        Capability::Roles(FEEDBACK_WRITERS),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::SubmitFeedback,
+        "POST",
+        "/v1/feedback/{id}/submit",
+        Capability::Roles(FEEDBACK_WRITERS),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::ReturnFeedback,
+        "POST",
+        "/v1/feedback/{id}/return",
+        Capability::Roles(HR),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::ApproveFeedback,
+        "POST",
+        "/v1/feedback/{id}/approve",
+        Capability::Roles(HR),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::ReleaseFeedback,
+        "POST",
+        "/v1/feedback/{id}/release",
+        Capability::Roles(HR),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::AmendFeedback,
+        "POST",
+        "/v1/feedback/{id}/amend",
+        Capability::Roles(HR),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::ReadFeedbackHistory,
+        "GET",
+        "/v1/feedback/{id}/history",
+        Capability::Roles(HR),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::ReadReviewPolicy,
+        "GET",
+        "/v1/review-policy",
+        Capability::Roles(HR),
+        Scope::Tenant,
+    ),
+    row(
+        Operation::UpdateReviewPolicy,
+        "PUT",
+        "/v1/review-policy",
+        Capability::Roles(HR),
+        Scope::Tenant,
     ),
 ];
 

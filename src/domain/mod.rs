@@ -1,6 +1,7 @@
 //! Domain types: parsed once at the edge, so the rest of the code cannot hold an invalid value.
 
 pub mod catalog;
+pub mod feedback;
 pub mod hiring;
 
 use std::fmt;

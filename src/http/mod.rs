@@ -5,6 +5,7 @@ pub mod applications;
 pub mod catalogs;
 mod docs;
 mod extract;
+pub mod feedback;
 pub mod health;
 mod idempotency;
 mod middleware;
@@ -34,6 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(catalogs::configure)
             .configure(requisitions::configure)
             .configure(applications::configure)
+            .configure(feedback::configure)
             .service(utoipa_actix_web::scope("/me").configure(applications::configure_me)),
     );
 }

@@ -29,6 +29,7 @@ pub const API_VERSION: &str = "0.1.0";
         (name = "catalogs", description = "Per-tenant competency framework and reason codes"),
         (name = "requisitions", description = "Internal openings, synced from the ATS or created by HR"),
         (name = "applications", description = "Candidacies and decisions"),
+        (name = "feedback", description = "Structured feedback and its HR review workflow"),
         (name = "me", description = "The caller's own records"),
         (name = "operations", description = "Health and metrics for the platform"),
     )

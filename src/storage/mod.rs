@@ -6,6 +6,7 @@
 //! writes the body once and expands it per backend.
 
 mod catalog;
+mod feedback;
 mod hiring;
 pub mod idempotency;
 
@@ -23,10 +24,12 @@ use sqlx::{PgPool, SqlitePool};
 
 use crate::config::PoolSettings;
 
+pub use feedback::{FeedbackFilter, Step};
 pub use hiring::{ApplicationFilter, RequisitionFilter, Transition};
 pub use idempotency::{IdempotencyClaim, Render, ResponseToStore};
 pub use rows::{
-    Application, CatalogEntry, OwnApplication, Requisition, RequisitionRow, StoredResponse,
+    Application, CatalogEntry, Feedback, FeedbackEvent, FeedbackRevision, OwnApplication,
+    Requisition, RequisitionRow, StoredResponse,
 };
 
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -77,14 +80,21 @@ impl From<sqlx::Error> for StorageError {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 Self::Conflict("the resource already exists".into())
             }
-            // 57014: statement timeout; SQLITE_BUSY (5) and SQLITE_LOCKED (6): lock wait timed out.
-            sqlx::Error::Database(db)
-                if matches!(db.code().as_deref(), Some("57014") | Some("5") | Some("6")) =>
-            {
+            // 57014: statement timeout; SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their
+            // extended codes (the low byte): a lock wait timed out.
+            sqlx::Error::Database(db) if is_timeout(db.code().as_deref()) => {
                 Self::Unavailable(error.to_string())
             }
             _ => Self::Other(error.to_string()),
         }
+    }
+}
+
+fn is_timeout(code: Option<&str>) -> bool {
+    match code {
+        Some("57014") => true,
+        Some(code) => code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6)),
+        None => false,
     }
 }
 
@@ -105,9 +115,14 @@ pub enum Versioned<T> {
     Stale,
 }
 
-/// Opens a transaction that will write. On SQLite it takes the write lock at once
-/// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later fails with
-/// `SQLITE_BUSY` instead of waiting when another writer committed in between.
+/// Opens a transaction that will write.
+///
+/// On SQLite, a deferred transaction that *reads first* and writes later fails with
+/// `SQLITE_BUSY_SNAPSHOT` (instead of waiting) when another writer committed in between, so
+/// every write transaction in this crate starts with a write statement, which takes the write
+/// lock at once and waits up to the busy timeout. (`BEGIN IMMEDIATE` through sqlx 0.8's
+/// `begin_with` is not used: it refuses a pooled connection whose dropped transaction is still
+/// being rolled back, and that surfaced as a 500.)
 pub(crate) trait BeginWrite {
     type Db: sqlx::Database;
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
@@ -123,7 +138,7 @@ impl BeginWrite for PgPool {
 impl BeginWrite for SqlitePool {
     type Db = sqlx::Sqlite;
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-        self.begin_with("BEGIN IMMEDIATE").await
+        self.begin().await
     }
 }
 

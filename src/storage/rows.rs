@@ -77,3 +77,44 @@ pub struct StoredResponse {
     pub etag: Option<String>,
     pub body: Option<String>,
 }
+
+/// A feedback document with its workflow state.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Feedback {
+    pub id: uuid::Uuid,
+    pub application_id: uuid::Uuid,
+    pub requisition_id: uuid::Uuid,
+    pub candidate_id: String,
+    pub author_id: String,
+    pub status: String,
+    pub revision: i32,
+    pub document: sqlx::types::Json<crate::domain::feedback::FeedbackDocument>,
+    pub internal_notes: String,
+    pub review_comment: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub released_at: Option<DateTime<Utc>>,
+}
+
+/// One workflow step.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct FeedbackEvent {
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub actor: String,
+    pub comment: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// A released revision, as the candidate was shown it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct FeedbackRevision {
+    pub revision: i32,
+    pub document: sqlx::types::Json<crate::domain::feedback::FeedbackDocument>,
+    pub internal_notes: String,
+    pub note: Option<String>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}

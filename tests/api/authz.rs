@@ -58,8 +58,8 @@ enum Relation {
 #[derive(Debug, Clone, Copy)]
 enum Expect {
     Status(u16),
-    /// 200 for HR and the HR portal, 404 for a hiring manager (not their requisition).
-    VisibleToHrOnly,
+    /// This status for HR and the HR portal, 404 for a hiring manager (not their requisition).
+    HrOnly(u16),
 }
 
 /// One request of the walk.
@@ -114,6 +114,9 @@ struct World {
     globex_app: Value,
     mine: Value,
     mine_in_globex: Value,
+    own_fb: Value,
+    other_fb: Value,
+    globex_fb: Value,
 }
 
 fn portal(tenant: &'static str) -> Caller {
@@ -191,7 +194,7 @@ async fn probe(
     };
     let object_expect = |r: Relation, ok: u16| match r {
         Own => Expect::Status(ok),
-        Other => Expect::VisibleToHrOnly,
+        Other => Expect::HrOnly(ok),
         OtherTenant => Expect::Status(404),
     };
     Some(match (operation, relation) {
@@ -310,7 +313,154 @@ async fn probe(
         (Operation::ListOwnApplications, Own) => Probe::new(Method::GET, "/v1/me/applications?limit=200", Expect::Status(200))
             .hiding(&[id(&world.mine_in_globex), id(&world.own_app), id(&world.other_app)]),
         (Operation::ListOwnApplications, _) => return None,
+        (Operation::ListFeedback, Other) => return None,
+        (Operation::ListFeedback, r) => {
+            let mut hidden = vec![id(&world.globex_fb)];
+            if role == Role::HiringManager && r == Own {
+                hidden.push(id(&world.other_fb));
+            }
+            Probe::new(Method::GET, "/v1/feedback?limit=200", Expect::Status(200)).hiding(&hidden)
+        }
+        (Operation::ReadFeedback, r) => {
+            Probe::new(Method::GET, format!("/v1/feedback/{}", id(feedback_for(world, r))), object_expect(r, 200))
+        }
+        (Operation::ReadFeedbackHistory, r) => Probe::new(
+            Method::GET,
+            format!("/v1/feedback/{}/history", id(feedback_for(world, r))),
+            object_expect(r, 200),
+        ),
+        (Operation::CreateFeedback, r) => {
+            let (tenant, requisition) = target_of(world, r);
+            let fresh = application(app, tenant, requisition, &format!("F-{}-{r:?}", role.as_str())).await;
+            Probe::new(Method::POST, format!("/v1/applications/{}/feedback", id(&fresh)), object_expect(r, 201))
+                .body(json!({"document": {}, "internal_notes": ""}))
+        }
+        (Operation::EditFeedback, r) => {
+            let (tenant, requisition) = target_of(world, r);
+            let draft = feedback_in(app, tenant, requisition, "draft").await;
+            Probe::new(Method::PUT, format!("/v1/feedback/{}", id(&draft)), object_expect(r, 200))
+                .body(json!({"document": complete_document(), "internal_notes": "edited"}))
+                .if_match(&draft["version"])
+        }
+        (
+            Operation::SubmitFeedback
+            | Operation::ReturnFeedback
+            | Operation::ApproveFeedback
+            | Operation::ReleaseFeedback
+            | Operation::AmendFeedback,
+            r,
+        ) => {
+            let (tenant, requisition) = target_of(world, r);
+            let (state, action) = match operation {
+                Operation::SubmitFeedback => ("draft", "submit"),
+                Operation::ReturnFeedback => ("submitted", "return"),
+                Operation::ApproveFeedback => ("submitted", "approve"),
+                Operation::ReleaseFeedback => ("approved", "release"),
+                _ => ("released", "amend"),
+            };
+            let subject = feedback_in(app, tenant, requisition, state).await;
+            let probe = Probe::new(
+                Method::POST,
+                format!("/v1/feedback/{}/{action}", id(&subject)),
+                object_expect(r, 200),
+            );
+            match action {
+                "return" => probe.body(json!({"comment": "Please add evidence."})),
+                "amend" => probe
+                    .body(json!({"document": complete_document(), "note": "Corrected a date."}))
+                    .if_match(&subject["version"]),
+                _ => probe,
+            }
+        }
+        (Operation::ReadReviewPolicy, Own) => Probe::new(Method::GET, "/v1/review-policy", Expect::Status(200)),
+        (Operation::UpdateReviewPolicy, Own) => {
+            Probe::new(Method::PUT, "/v1/review-policy", Expect::Status(200)).body(json!({"skip_hr_review": false}))
+        }
+        (Operation::ReadReviewPolicy | Operation::UpdateReviewPolicy, _) => return None,
     })
+}
+
+fn feedback_for(world: &World, relation: Relation) -> &Value {
+    match relation {
+        Relation::Own => &world.own_fb,
+        Relation::Other => &world.other_fb,
+        Relation::OtherTenant => &world.globex_fb,
+    }
+}
+
+fn target_of(world: &World, relation: Relation) -> (&'static str, &Value) {
+    match relation {
+        Relation::Own => ("acme", &world.own_req),
+        Relation::Other => ("acme", &world.other_req),
+        Relation::OtherTenant => ("globex", &world.globex_req),
+    }
+}
+
+fn complete_document() -> Value {
+    json!({
+        "reasons": ["skills_gap"],
+        "summary": "Thank you for applying. Here is what would make the difference next time.",
+        "development_actions": [{"kind": "course", "title": "Advanced SQL", "horizon": "short_term"}],
+    })
+}
+
+/// Feedback in `state` on a fresh, rejected application, made by HR of `tenant`.
+async fn feedback_in(
+    app: &TestApp,
+    tenant: &'static str,
+    requisition: &Value,
+    state: &str,
+) -> Value {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static CANDIDATES: AtomicUsize = AtomicUsize::new(0);
+    let hr = Caller::hr("HR-FIXTURE").in_tenant(tenant);
+    let candidate = format!("W{}", CANDIDATES.fetch_add(1, Ordering::SeqCst));
+    let application = application(app, tenant, requisition, &candidate).await;
+    let decision = json!({"outcome": "rejected", "stage_reached": "interview"});
+    let decided = app
+        .post_as(
+            &portal(tenant),
+            &format!("/v1/applications/{}/decision", id(&application)),
+            &decision,
+        )
+        .await;
+    assert_eq!(decided.status(), 200);
+    let draft = json!({"document": complete_document(), "internal_notes": "fixture"});
+    let path = format!("/v1/applications/{}/feedback", id(&application));
+    let mut feedback = json_of(app.post_as(&hr, &path, &draft).await).await;
+    let steps: &[&str] = match state {
+        "draft" => &[],
+        "submitted" => &["submit"],
+        "approved" => &["submit", "approve"],
+        _ => &["submit", "approve", "release"],
+    };
+    for step in steps {
+        let path = format!("/v1/feedback/{}/{step}", id(&feedback));
+        feedback = json_of(
+            app.as_(&hr, Method::POST, &path)
+                .send()
+                .await
+                .expect("step"),
+        )
+        .await;
+    }
+    feedback
+}
+
+/// The other tenant's objects that acme callers aimed at, as its HR sees them. (Its lists grow:
+/// the probes' fixtures are made there by its own HR.)
+async fn globex_state(app: &TestApp, world: &World) -> Vec<Value> {
+    let hr = Caller::hr("H1").in_tenant("globex");
+    let mut state = Vec::new();
+    for path in [
+        format!("/v1/catalogs/competencies/{OTHER_MARKER}"),
+        format!("/v1/requisitions/{}", id(&world.globex_req)),
+        format!("/v1/applications/{}", id(&world.globex_app)),
+        format!("/v1/feedback/{}", id(&world.globex_fb)),
+    ] {
+        state.push(json_of(app.get_as(&hr, &path).await).await);
+    }
+    state
 }
 
 backend_tests!(the_matrix_holds_for_every_role_and_relation);
@@ -330,7 +480,13 @@ async fn the_matrix_holds_for_every_role_and_relation(backend: Backend) {
     let own_req = requisition(&app, "acme", PROBE_SUB).await;
     let other_req = requisition(&app, "acme", "SOMEONE-ELSE").await;
     let globex_req = requisition(&app, "globex", PROBE_SUB).await;
+    let own_fb = feedback_in(&app, "acme", &own_req, "draft").await;
+    let other_fb = feedback_in(&app, "acme", &other_req, "draft").await;
+    let globex_fb = feedback_in(&app, "globex", &globex_req, "draft").await;
     let world = World {
+        own_fb,
+        other_fb,
+        globex_fb,
         own_app: application(&app, "acme", &own_req, "E-OWN").await,
         other_app: application(&app, "acme", &other_req, "E-OTHER").await,
         globex_app: application(&app, "globex", &globex_req, "E-GLOBEX").await,
@@ -340,26 +496,7 @@ async fn the_matrix_holds_for_every_role_and_relation(backend: Backend) {
         other_req,
         globex_req,
     };
-    let globex_before = (
-        current(
-            &app,
-            "globex",
-            &format!("/v1/catalogs/competencies/{OTHER_MARKER}"),
-        )
-        .await,
-        current(
-            &app,
-            "globex",
-            &format!("/v1/requisitions/{}", id(&world.globex_req)),
-        )
-        .await,
-        current(
-            &app,
-            "globex",
-            &format!("/v1/applications/{}", id(&world.globex_app)),
-        )
-        .await,
-    );
+    let globex_before = globex_state(&app, &world).await;
 
     let mut checked = 0;
     for rule in MATRIX {
@@ -388,10 +525,10 @@ async fn the_matrix_holds_for_every_role_and_relation(backend: Backend) {
                 } else {
                     match probe.expect {
                         Expect::Status(status) => status,
-                        Expect::VisibleToHrOnly if matches!(role, Role::Hr | Role::Integration) => {
-                            200
+                        Expect::HrOnly(status) if matches!(role, Role::Hr | Role::Integration) => {
+                            status
                         }
-                        Expect::VisibleToHrOnly => 404,
+                        Expect::HrOnly(_) => 404,
                     }
                 };
                 let what = format!(
@@ -422,25 +559,6 @@ async fn the_matrix_holds_for_every_role_and_relation(backend: Backend) {
         .expect("body");
     assert!(mine.contains(id(&world.mine)), "{mine}");
     // Nothing any acme caller did changed globex's data.
-    let globex_after = (
-        current(
-            &app,
-            "globex",
-            &format!("/v1/catalogs/competencies/{OTHER_MARKER}"),
-        )
-        .await,
-        current(
-            &app,
-            "globex",
-            &format!("/v1/requisitions/{}", id(&world.globex_req)),
-        )
-        .await,
-        current(
-            &app,
-            "globex",
-            &format!("/v1/applications/{}", id(&world.globex_app)),
-        )
-        .await,
-    );
+    let globex_after = globex_state(&app, &world).await;
     assert_eq!(globex_after, globex_before);
 }

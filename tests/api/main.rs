@@ -13,6 +13,7 @@ mod authz;
 mod catalogs;
 mod cli;
 mod errors;
+mod feedback;
 mod health;
 mod hiring;
 mod identity;

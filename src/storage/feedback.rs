@@ -1,0 +1,344 @@
+//! Feedback documents, their workflow log and their released revisions.
+
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use super::hiring::Transition;
+use super::idempotency::{with_idempotency, IdempotencyClaim};
+use super::rows::{Application, Feedback, FeedbackEvent, FeedbackRevision};
+use super::{now, on_pool, BeginWrite, StorageError, StorageResult, Store};
+use crate::domain::feedback::{
+    transition, FeedbackAction, FeedbackDocument, FeedbackStatus, ReviewPolicy,
+};
+use crate::domain::{SubjectId, TenantId};
+
+const FEEDBACK_COLUMNS: &str = "id, application_id, requisition_id, candidate_id, author_id, status, revision, \
+                                document, internal_notes, review_comment, version, created_at, updated_at, released_at";
+
+/// Filters of the feedback list.
+#[derive(Debug, Clone, Default)]
+pub struct FeedbackFilter {
+    pub status: Option<FeedbackStatus>,
+    pub requisition_id: Option<Uuid>,
+    /// Only feedback on requisitions that list this employee as a hiring manager.
+    pub hiring_manager: Option<String>,
+    /// Only feedback last changed before this instant (how long it has waited).
+    pub updated_before: Option<chrono::DateTime<chrono::Utc>>,
+    pub after: Option<Uuid>,
+}
+
+/// A workflow step to apply.
+#[derive(Debug, Clone)]
+pub struct Step<'a> {
+    pub action: FeedbackAction,
+    pub actor: &'a SubjectId,
+    /// The version the caller saw (`If-Match`), for edits.
+    pub expected_version: Option<i64>,
+    /// New content, for edits and amendments.
+    pub document: Option<&'a FeedbackDocument>,
+    pub internal_notes: Option<&'a str>,
+    /// The HR comment of a return, or the note of an amendment.
+    pub comment: Option<&'a str>,
+    pub policy: ReviewPolicy,
+}
+
+macro_rules! record_event {
+    ($tx:expr, $tenant:expr, $feedback:expr, $action:expr, $from:expr, $to:expr, $actor:expr, $comment:expr, $at:expr) => {
+        sqlx::query(
+            "insert into feedback_events (id, tenant_id, feedback_id, action, from_status, to_status, actor, comment, at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(Uuid::now_v7())
+        .bind($tenant.as_str())
+        .bind($feedback)
+        .bind($action)
+        .bind($from)
+        .bind($to)
+        .bind($actor)
+        .bind($comment)
+        .bind($at)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+
+impl Store {
+    pub async fn review_policy(&self, tenant: &TenantId) -> StorageResult<ReviewPolicy> {
+        let skip = on_pool!(self, pool => sqlx::query_scalar::<_, bool>("select skip_hr_review from tenants where id = $1")
+            .bind(tenant.as_str())
+            .fetch_optional(pool)
+            .await)?;
+        Ok(ReviewPolicy {
+            skip_hr_review: skip.unwrap_or(false),
+        })
+    }
+
+    pub async fn set_review_policy(
+        &self,
+        tenant: &TenantId,
+        policy: ReviewPolicy,
+    ) -> StorageResult<()> {
+        on_pool!(self, pool => sqlx::query("update tenants set skip_hr_review = $2 where id = $1")
+            .bind(tenant.as_str())
+            .bind(policy.skip_hr_review)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Starts the draft for an application (at most one per application).
+    pub async fn create_feedback(
+        &self,
+        tenant: &TenantId,
+        application: &Application,
+        author: &SubjectId,
+        document: &FeedbackDocument,
+        internal_notes: &str,
+        claim: Option<IdempotencyClaim<Feedback>>,
+    ) -> StorageResult<Feedback> {
+        let now = now();
+        let feedback = Feedback {
+            id: Uuid::now_v7(),
+            application_id: application.id,
+            requisition_id: application.requisition_id,
+            candidate_id: application.candidate_id.clone(),
+            author_id: author.as_str().to_owned(),
+            status: FeedbackStatus::Draft.as_str().to_owned(),
+            revision: 0,
+            document: Json(document.clone()),
+            internal_notes: internal_notes.to_owned(),
+            review_comment: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            released_at: None,
+        };
+        let claim = claim.as_ref();
+        let result: StorageResult<Feedback> = on_pool!(self, pool => async {
+            let mut tx = pool.begin_write().await?;
+            let created = with_idempotency!(tx, tenant, claim, now, {
+                sqlx::query(
+                    "insert into feedback (id, tenant_id, application_id, requisition_id, candidate_id, author_id, status,
+                                           revision, document, internal_notes, version, created_at, updated_at)
+                     values ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, 1, $10, $10)",
+                )
+                .bind(feedback.id)
+                .bind(tenant.as_str())
+                .bind(feedback.application_id)
+                .bind(feedback.requisition_id)
+                .bind(feedback.candidate_id.as_str())
+                .bind(feedback.author_id.as_str())
+                .bind(feedback.status.as_str())
+                .bind(&feedback.document)
+                .bind(feedback.internal_notes.as_str())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                record_event!(tx, tenant, feedback.id, FeedbackAction::Create.as_str(), None::<&str>,
+                              FeedbackStatus::Draft.as_str(), author.as_str(), None::<&str>, now);
+                feedback.clone()
+            });
+            tx.commit().await?;
+            Ok(created)
+        }.await);
+        result.map_err(|e| match e {
+            StorageError::Conflict(_) => {
+                StorageError::Conflict("this application already has feedback".into())
+            }
+            other => other,
+        })
+    }
+
+    pub async fn get_feedback(
+        &self,
+        tenant: &TenantId,
+        id: Uuid,
+    ) -> StorageResult<Option<Feedback>> {
+        let sql =
+            format!("select {FEEDBACK_COLUMNS} from feedback where tenant_id = $1 and id = $2");
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, Feedback>(&sql)
+            .bind(tenant.as_str())
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?)
+    }
+
+    pub async fn list_feedback(
+        &self,
+        tenant: &TenantId,
+        filter: &FeedbackFilter,
+        limit: u32,
+    ) -> StorageResult<Vec<Feedback>> {
+        let sql = format!(
+            "select {FEEDBACK_COLUMNS} from feedback f
+             where f.tenant_id = $1
+               and ($2 is null or f.status = $2)
+               and ($3 is null or f.requisition_id = $3)
+               and ($4 is null or exists (
+                     select 1 from requisition_people p
+                     where p.requisition_id = f.requisition_id and p.relation = 'hiring_manager' and p.person_id = $4))
+               and ($5 is null or f.updated_at < $5)
+               and ($6 is null or f.id > $6)
+             order by f.id
+             limit $7"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, Feedback>(&sql)
+            .bind(tenant.as_str())
+            .bind(filter.status.map(FeedbackStatus::as_str))
+            .bind(filter.requisition_id)
+            .bind(filter.hiring_manager.as_deref())
+            .bind(filter.updated_before)
+            .bind(filter.after)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await)?)
+    }
+
+    /// Applies a workflow step, with its event (and, on release or amendment, a revision
+    /// snapshot) in one transaction. A concurrent change makes an edit stale; other steps are
+    /// re-evaluated against the new state.
+    pub async fn apply_feedback_step(
+        &self,
+        tenant: &TenantId,
+        id: Uuid,
+        step: &Step<'_>,
+    ) -> StorageResult<Transition<Feedback>> {
+        for _ in 0..3 {
+            let Some(current) = self.get_feedback(tenant, id).await? else {
+                return Ok(Transition::NotFound);
+            };
+            if step.expected_version.is_some_and(|v| v != current.version) {
+                return Ok(Transition::Stale);
+            }
+            let from = FeedbackStatus::parse(&current.status).ok_or_else(|| {
+                StorageError::Other(format!("unknown feedback status {:?}", current.status))
+            })?;
+            let Ok(to) = transition(from, step.action, step.policy) else {
+                return Ok(Transition::Illegal(current));
+            };
+            let now = now();
+            let mut next = current.clone();
+            next.status = to.as_str().to_owned();
+            next.version += 1;
+            next.updated_at = now;
+            if let Some(document) = step.document {
+                next.document = Json(document.clone());
+            }
+            if let Some(notes) = step.internal_notes {
+                next.internal_notes = notes.to_owned();
+            }
+            match step.action {
+                FeedbackAction::Return => next.review_comment = step.comment.map(str::to_owned),
+                FeedbackAction::Release => {
+                    next.revision = 1;
+                    next.released_at = Some(now);
+                }
+                FeedbackAction::Amend => next.revision += 1,
+                _ => {}
+            }
+            let snapshot = matches!(step.action, FeedbackAction::Release | FeedbackAction::Amend);
+            let updated: bool = on_pool!(self, pool => async {
+                let mut tx = pool.begin_write().await?;
+                let changed = sqlx::query(
+                    "update feedback
+                     set status = $4, revision = $5, document = $6, internal_notes = $7, review_comment = $8,
+                         version = $9, updated_at = $10, released_at = $11
+                     where tenant_id = $1 and id = $2 and version = $3",
+                )
+                .bind(tenant.as_str())
+                .bind(id)
+                .bind(current.version)
+                .bind(next.status.as_str())
+                .bind(next.revision)
+                .bind(&next.document)
+                .bind(next.internal_notes.as_str())
+                .bind(next.review_comment.as_deref())
+                .bind(next.version)
+                .bind(now)
+                .bind(next.released_at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if changed == 0 {
+                    tx.rollback().await?;
+                    return Ok::<bool, StorageError>(false);
+                }
+                record_event!(tx, tenant, id, step.action.as_str(), Some(from.as_str()), to.as_str(),
+                              step.actor.as_str(), step.comment, now);
+                if snapshot {
+                    sqlx::query(
+                        "insert into feedback_revisions
+                           (feedback_id, revision, tenant_id, document, internal_notes, note, created_by, created_at)
+                         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(id)
+                    .bind(next.revision)
+                    .bind(tenant.as_str())
+                    .bind(&next.document)
+                    .bind(next.internal_notes.as_str())
+                    .bind(step.comment)
+                    .bind(step.actor.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(true)
+            }.await)?;
+            if updated {
+                return Ok(Transition::Done(next));
+            }
+            if step.expected_version.is_some() {
+                return Ok(Transition::Stale);
+            }
+        }
+        Ok(Transition::Stale)
+    }
+
+    pub async fn feedback_events(
+        &self,
+        tenant: &TenantId,
+        id: Uuid,
+    ) -> StorageResult<Vec<FeedbackEvent>> {
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, FeedbackEvent>(
+                "select action, from_status, to_status, actor, comment, at from feedback_events
+                 where tenant_id = $1 and feedback_id = $2 order by id")
+            .bind(tenant.as_str())
+            .bind(id)
+            .fetch_all(pool)
+            .await)?)
+    }
+
+    pub async fn feedback_revisions(
+        &self,
+        tenant: &TenantId,
+        id: Uuid,
+    ) -> StorageResult<Vec<FeedbackRevision>> {
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, FeedbackRevision>(
+                "select revision, document, internal_notes, note, created_by, created_at from feedback_revisions
+                 where tenant_id = $1 and feedback_id = $2 order by revision")
+            .bind(tenant.as_str())
+            .bind(id)
+            .fetch_all(pool)
+            .await)?,
+        )
+    }
+
+    /// The keys of a catalog that are active now.
+    pub async fn active_keys(
+        &self,
+        tenant: &TenantId,
+        kind: crate::domain::catalog::CatalogKind,
+    ) -> StorageResult<std::collections::HashSet<String>> {
+        let keys = on_pool!(self, pool => sqlx::query_scalar::<_, String>(
+                "select key from catalog_entries where tenant_id = $1 and kind = $2 and active = $3")
+            .bind(tenant.as_str())
+            .bind(kind.as_str())
+            .bind(true)
+            .fetch_all(pool)
+            .await)?;
+        Ok(keys.into_iter().collect())
+    }
+}
