@@ -47,6 +47,18 @@ pub enum Operation {
     ReadFeedbackHistory,
     ReadReviewPolicy,
     UpdateReviewPolicy,
+    ListOwnFeedback,
+    ReadOwnFeedback,
+    AcknowledgeFeedback,
+    UpdateActionProgress,
+    ReadOwnPlan,
+    RequestFollowUp,
+    ListOwnFollowUps,
+    ListFollowUps,
+    AnswerFollowUp,
+    ReadCandidateActivity,
+    ListFeedbackOnBehalf,
+    ReadFeedbackOnBehalf,
 }
 
 /// Which roles hold the capability.
@@ -85,6 +97,7 @@ const HR: &[Role] = &[Role::Hr];
 const HR_OR_PORTAL: &[Role] = &[Role::Hr, Role::Integration];
 const HIRING_READERS: &[Role] = &[Role::Hr, Role::Integration, Role::HiringManager];
 const FEEDBACK_WRITERS: &[Role] = &[Role::Hr, Role::HiringManager];
+const PORTAL: &[Role] = &[Role::Integration];
 
 const fn row(
     operation: Operation,
@@ -312,6 +325,90 @@ pub const MATRIX: &[Rule] = &[
         "PUT",
         "/v1/review-policy",
         Capability::Roles(HR),
+        Scope::Tenant,
+    ),
+    row(
+        Operation::ListOwnFeedback,
+        "GET",
+        "/v1/me/feedback",
+        Capability::AnyRole,
+        Scope::Own,
+    ),
+    row(
+        Operation::ReadOwnFeedback,
+        "GET",
+        "/v1/me/feedback/{id}",
+        Capability::AnyRole,
+        Scope::Own,
+    ),
+    row(
+        Operation::AcknowledgeFeedback,
+        "POST",
+        "/v1/me/feedback/{id}/acknowledge",
+        Capability::AnyRole,
+        Scope::Own,
+    ),
+    row(
+        Operation::UpdateActionProgress,
+        "PUT",
+        "/v1/me/feedback/{id}/actions/{action_id}",
+        Capability::AnyRole,
+        Scope::Own,
+    ),
+    row(
+        Operation::ReadOwnPlan,
+        "GET",
+        "/v1/me/feedback/{id}/plan",
+        Capability::AnyRole,
+        Scope::Own,
+    ),
+    row(
+        Operation::RequestFollowUp,
+        "POST",
+        "/v1/me/feedback/{id}/follow-ups",
+        Capability::AnyRole,
+        Scope::Own,
+    ),
+    row(
+        Operation::ListOwnFollowUps,
+        "GET",
+        "/v1/me/follow-ups",
+        Capability::AnyRole,
+        Scope::Own,
+    ),
+    row(
+        Operation::ListFollowUps,
+        "GET",
+        "/v1/follow-ups",
+        Capability::Roles(FEEDBACK_WRITERS),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::AnswerFollowUp,
+        "POST",
+        "/v1/follow-ups/{id}/answer",
+        Capability::Roles(FEEDBACK_WRITERS),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::ReadCandidateActivity,
+        "GET",
+        "/v1/feedback/{id}/candidate-activity",
+        Capability::Roles(FEEDBACK_WRITERS),
+        Scope::Requisition,
+    ),
+    row(
+        Operation::ListFeedbackOnBehalf,
+        "GET",
+        "/v1/employees/{employee_id}/feedback",
+        Capability::Roles(PORTAL),
+        Scope::Tenant,
+    ),
+    row(
+        Operation::ReadFeedbackOnBehalf,
+        "GET",
+        "/v1/employees/{employee_id}/feedback/{id}",
+        Capability::Roles(PORTAL),
         Scope::Tenant,
     ),
 ];

@@ -1,5 +1,6 @@
 //! Domain types: parsed once at the edge, so the rest of the code cannot hold an invalid value.
 
+pub mod candidate;
 pub mod catalog;
 pub mod feedback;
 pub mod hiring;

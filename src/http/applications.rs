@@ -18,7 +18,7 @@ use crate::domain::SubjectId;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::storage::{Application, ApplicationFilter, OwnApplication, ResponseToStore, Transition};
 
-use super::extract::non_null;
+use super::extract::{non_null, Body};
 use super::idempotency::{create_once, request_hash, response, IdempotencyKey};
 use super::schema::{EmployeeId, ExternalRef};
 use super::{AppState, Cursor, IfMatch, PageParams};
@@ -302,7 +302,7 @@ async fn create_application(
     state: web::Data<AppState>,
     principal: Principal,
     key: IdempotencyKey,
-    body: web::Json<NewApplication>,
+    body: Body<NewApplication>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&principal, Operation::CreateApplication)?;
     let draft = ApplicationDraft::parse(
@@ -344,7 +344,7 @@ async fn upsert_application(
     state: web::Data<AppState>,
     principal: Principal,
     path: web::Path<ApplicationRefPath>,
-    body: web::Json<SyncedApplication>,
+    body: Body<SyncedApplication>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&principal, Operation::UpsertApplication)?;
     let draft = ApplicationDraft::parse(
@@ -394,7 +394,7 @@ async fn decide_application(
     state: web::Data<AppState>,
     principal: Principal,
     path: web::Path<ApplicationPath>,
-    body: web::Json<DecisionBody>,
+    body: Body<DecisionBody>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&principal, Operation::DecideApplication)?;
     match state

@@ -16,7 +16,7 @@ use crate::domain::catalog::{CatalogKey, CatalogKind, EntryChange, NewEntry};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::storage::{CatalogEntry, EntryFilter, ResponseToStore, Versioned};
 
-use super::extract::non_null;
+use super::extract::{non_null, Body};
 use super::idempotency::{create_once, request_hash, response, IdempotencyKey};
 use super::{AppState, Cursor, IfMatch, PageParams};
 
@@ -250,7 +250,7 @@ async fn create_entry(
     principal: Principal,
     path: web::Path<CatalogPath>,
     key: IdempotencyKey,
-    body: web::Json<NewCatalogEntry>,
+    body: Body<NewCatalogEntry>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&principal, Operation::CreateCatalogEntry)?;
     let entry = NewEntry::parse(&body.key, &body.name, body.description.as_deref())
@@ -292,7 +292,7 @@ async fn update_entry(
     principal: Principal,
     path: web::Path<EntryPath>,
     if_match: IfMatch,
-    body: web::Json<CatalogEntryChange>,
+    body: Body<CatalogEntryChange>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&principal, Operation::UpdateCatalogEntry)?;
     let key = path.key()?;

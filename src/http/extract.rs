@@ -99,3 +99,42 @@ where
 {
     T::deserialize(deserializer).map(Some)
 }
+
+/// A JSON request body that must be a JSON object. (serde would also read a struct from an
+/// array of its fields, `[false]`, which the schema does not allow.) Size, content type and
+/// syntax are checked by `JsonConfig` first.
+#[derive(Debug)]
+pub struct Body<T>(pub T);
+
+impl<T> Body<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Body<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Body<T> {
+    type Error = actix_web::Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let json = web::Json::<serde_json::Value>::from_request(req, payload);
+        Box::pin(async move {
+            let value = json.await?.into_inner();
+            if !value.is_object() {
+                return Err(ApiError::BadRequest("The body must be a JSON object.".into()).into());
+            }
+            serde_json::from_value(value).map(Body).map_err(|e| {
+                ApiError::BadRequest(format!("The body is not valid for this operation: {e}"))
+                    .into()
+            })
+        })
+    }
+}

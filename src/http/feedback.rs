@@ -22,6 +22,7 @@ use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::storage::{Feedback, FeedbackFilter, ResponseToStore, Step, Transition};
 
+use super::extract::Body;
 use super::idempotency::{create_once, request_hash, response, IdempotencyKey};
 use super::schema::EmployeeId;
 use super::{AppState, Cursor, IfMatch, PageParams};
@@ -342,7 +343,7 @@ async fn create_feedback(
     principal: Principal,
     path: web::Path<ApplicationFeedbackPath>,
     key: IdempotencyKey,
-    body: web::Json<FeedbackDraft>,
+    body: Body<FeedbackDraft>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&principal, Operation::CreateFeedback)?;
     let application = state
@@ -474,7 +475,7 @@ async fn edit_feedback(
     principal: Principal,
     path: web::Path<FeedbackPath>,
     if_match: IfMatch,
-    body: web::Json<FeedbackDraft>,
+    body: Body<FeedbackDraft>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&principal, Operation::EditFeedback)?;
     let current = visible(&state, &principal, path.id).await?;
@@ -577,7 +578,7 @@ async fn return_feedback(
     state: web::Data<AppState>,
     principal: Principal,
     path: web::Path<FeedbackPath>,
-    body: web::Json<ReturnBody>,
+    body: Body<ReturnBody>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&principal, Operation::ReturnFeedback)?;
     let mut errors = Vec::new();
@@ -716,7 +717,7 @@ async fn amend_feedback(
     principal: Principal,
     path: web::Path<FeedbackPath>,
     if_match: IfMatch,
-    body: web::Json<AmendBody>,
+    body: Body<AmendBody>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&principal, Operation::AmendFeedback)?;
     let current = visible(&state, &principal, path.id).await?;
@@ -864,7 +865,7 @@ async fn get_review_policy(
 async fn set_review_policy(
     state: web::Data<AppState>,
     principal: Principal,
-    body: web::Json<ReviewPolicyView>,
+    body: Body<ReviewPolicyView>,
 ) -> ApiResult<web::Json<ReviewPolicyView>> {
     policy::authorize(&principal, Operation::UpdateReviewPolicy)?;
     let policy = ReviewPolicy {

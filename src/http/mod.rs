@@ -2,6 +2,7 @@
 //! OpenAPI document are built, so the two cannot disagree.
 
 pub mod applications;
+pub mod candidate;
 pub mod catalogs;
 mod docs;
 mod extract;
@@ -21,7 +22,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::error::ApiError;
 
 pub use docs::docs_service;
-pub use extract::{extractor_configs, IfMatch};
+pub use extract::{extractor_configs, Body, IfMatch};
 pub use middleware::request_context;
 pub use openapi::{openapi, openapi_json, RouteTable, API_VERSION};
 pub use pagination::{Cursor, PageParams};
@@ -36,7 +37,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(requisitions::configure)
             .configure(applications::configure)
             .configure(feedback::configure)
-            .service(utoipa_actix_web::scope("/me").configure(applications::configure_me)),
+            .configure(candidate::configure)
+            .service(
+                utoipa_actix_web::scope("/me")
+                    .configure(applications::configure_me)
+                    .configure(candidate::configure_me),
+            ),
     );
 }
 

@@ -30,7 +30,9 @@ pub const API_VERSION: &str = "0.1.0";
         (name = "requisitions", description = "Internal openings, synced from the ATS or created by HR"),
         (name = "applications", description = "Candidacies and decisions"),
         (name = "feedback", description = "Structured feedback and its HR review workflow"),
-        (name = "me", description = "The caller's own records"),
+        (name = "me", description = "The caller's own records: applications, released feedback, the development plan, follow-ups"),
+        (name = "follow-ups", description = "Follow-up conversations the candidates asked for"),
+        (name = "employees", description = "The HR portal reading released feedback on an employee's behalf"),
         (name = "operations", description = "Health and metrics for the platform"),
     )
 )]

@@ -19,7 +19,7 @@ use crate::domain::SubjectId;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::storage::{Requisition, RequisitionFilter, ResponseToStore, Transition, Versioned};
 
-use super::extract::non_null;
+use super::extract::{non_null, Body};
 use super::idempotency::{create_once, request_hash, response, IdempotencyKey};
 use super::schema::{EmployeeId, ExternalRef};
 use super::{AppState, Cursor, IfMatch, PageParams};
@@ -331,7 +331,7 @@ async fn create_requisition(
     state: web::Data<AppState>,
     principal: Principal,
     key: IdempotencyKey,
-    body: web::Json<NewRequisition>,
+    body: Body<NewRequisition>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&principal, Operation::CreateRequisition)?;
     let draft = RequisitionDraft::parse(
@@ -374,7 +374,7 @@ async fn upsert_requisition(
     state: web::Data<AppState>,
     principal: Principal,
     path: web::Path<ExternalRefPath>,
-    body: web::Json<SyncedRequisition>,
+    body: Body<SyncedRequisition>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&principal, Operation::UpsertRequisition)?;
     let draft = RequisitionDraft::parse(
@@ -427,7 +427,7 @@ async fn update_requisition(
     principal: Principal,
     path: web::Path<RequisitionPath>,
     if_match: IfMatch,
-    body: web::Json<RequisitionChangeBody>,
+    body: Body<RequisitionChangeBody>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&principal, Operation::UpdateRequisition)?;
     let change = RequisitionChange::parse(

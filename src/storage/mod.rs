@@ -5,6 +5,7 @@
 //! both (most of it: `$n` placeholders, `returning` and `on conflict` work on both), `on_pool!`
 //! writes the body once and expands it per backend.
 
+mod candidate;
 mod catalog;
 mod feedback;
 mod hiring;
@@ -24,12 +25,14 @@ use sqlx::{PgPool, SqlitePool};
 
 use crate::config::PoolSettings;
 
+pub use candidate::FollowUpFilter;
 pub use feedback::{FeedbackFilter, Step};
 pub use hiring::{ApplicationFilter, RequisitionFilter, Transition};
 pub use idempotency::{IdempotencyClaim, Render, ResponseToStore};
 pub use rows::{
-    Application, CatalogEntry, Feedback, FeedbackEvent, FeedbackRevision, OwnApplication,
-    Requisition, RequisitionRow, StoredResponse,
+    Acknowledgement, ActionProgress, Application, CatalogEntry, Feedback, FeedbackEvent,
+    FeedbackRevision, FollowUp, OwnApplication, ReleasedFeedback, Requisition, RequisitionRow,
+    StoredResponse,
 };
 
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");

@@ -118,3 +118,51 @@ pub struct FeedbackRevision {
     pub created_by: String,
     pub created_at: DateTime<Utc>,
 }
+
+/// The candidate's acknowledgement.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Acknowledgement {
+    pub usefulness_rating: Option<i32>,
+    pub comment: Option<String>,
+    pub acknowledged_at: DateTime<Utc>,
+}
+
+/// Progress on one development action.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ActionProgress {
+    pub action_id: uuid::Uuid,
+    pub status: String,
+    pub note: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A follow-up request.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct FollowUp {
+    pub id: uuid::Uuid,
+    pub feedback_id: uuid::Uuid,
+    pub requisition_id: uuid::Uuid,
+    pub candidate_id: String,
+    pub addressee: String,
+    pub message: String,
+    pub preferred_times: sqlx::types::Json<Vec<String>>,
+    pub status: String,
+    pub answer_note: Option<String>,
+    pub answered_by: Option<String>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Released feedback with the public fields of its requisition, for the candidate.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReleasedFeedback {
+    pub id: uuid::Uuid,
+    pub application_id: uuid::Uuid,
+    pub candidate_id: String,
+    pub requisition_title: String,
+    pub requisition_department: String,
+    pub revision: i32,
+    pub document: sqlx::types::Json<crate::domain::feedback::FeedbackDocument>,
+    pub released_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}

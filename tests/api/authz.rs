@@ -117,6 +117,12 @@ struct World {
     own_fb: Value,
     other_fb: Value,
     globex_fb: Value,
+    /// Released feedback for the probing caller, in acme and in globex.
+    mine_fb: Value,
+    mine_fb_globex: Value,
+    /// Someone else's released feedback in acme.
+    released_other: Value,
+    follow_up_globex: Value,
 }
 
 fn portal(tenant: &'static str) -> Caller {
@@ -377,7 +383,128 @@ async fn probe(
             Probe::new(Method::PUT, "/v1/review-policy", Expect::Status(200)).body(json!({"skip_hr_review": false}))
         }
         (Operation::ReadReviewPolicy | Operation::UpdateReviewPolicy, _) => return None,
+        (Operation::ListOwnFeedback, Own) => Probe::new(Method::GET, "/v1/me/feedback?limit=200", Expect::Status(200))
+            .hiding(&[id(&world.mine_fb_globex), id(&world.released_other)]),
+        (Operation::ListOwnFollowUps, Own) => Probe::new(Method::GET, "/v1/me/follow-ups?limit=200", Expect::Status(200))
+            .hiding(&[id(&world.follow_up_globex)]),
+        (Operation::ListOwnFeedback | Operation::ListOwnFollowUps, _) => return None,
+        (
+            Operation::ReadOwnFeedback
+            | Operation::AcknowledgeFeedback
+            | Operation::UpdateActionProgress
+            | Operation::ReadOwnPlan
+            | Operation::RequestFollowUp,
+            r,
+        ) => {
+            let target = match r {
+                Own => &world.mine_fb,
+                Other => &world.released_other,
+                OtherTenant => &world.mine_fb_globex,
+            };
+            let expect = Expect::Status(if r != Own { 404 } else if operation == Operation::RequestFollowUp { 201 } else { 200 });
+            let base = format!("/v1/me/feedback/{}", id(target));
+            match operation {
+                Operation::ReadOwnFeedback => Probe::new(Method::GET, base, expect),
+                Operation::ReadOwnPlan => Probe::new(Method::GET, format!("{base}/plan"), expect),
+                Operation::AcknowledgeFeedback => {
+                    Probe::new(Method::POST, format!("{base}/acknowledge"), expect).body(json!({"usefulness_rating": 4}))
+                }
+                Operation::UpdateActionProgress => {
+                    let action = target["document"]["development_actions"][0]["id"].as_str().expect("action id");
+                    Probe::new(Method::PUT, format!("{base}/actions/{action}"), expect).body(json!({"status": "in_progress"}))
+                }
+                _ => Probe::new(Method::POST, format!("{base}/follow-ups"), expect)
+                    .body(json!({"addressee": "manager", "message": "Could we talk about next steps?"})),
+            }
+            .hiding(&[INTERNAL])
+        }
+        (Operation::ListFollowUps, Own) => {
+            Probe::new(Method::GET, "/v1/follow-ups?limit=200", Expect::Status(200)).hiding(&[id(&world.follow_up_globex)])
+        }
+        (Operation::ListFollowUps, _) => return None,
+        (Operation::AnswerFollowUp, r) => {
+            let (tenant, requisition) = target_of(world, r);
+            let request = follow_up_on(app, tenant, requisition).await;
+            Probe::new(Method::POST, format!("/v1/follow-ups/{}/answer", id(&request)), object_expect(r, 200))
+                .body(json!({"outcome": "scheduled", "note": "Thursday 10:00"}))
+        }
+        (Operation::ReadCandidateActivity, r) => Probe::new(
+            Method::GET,
+            format!("/v1/feedback/{}/candidate-activity", id(feedback_for(world, r))),
+            object_expect(r, 200),
+        ),
+        (Operation::ListFeedbackOnBehalf, Own) => {
+            Probe::new(Method::GET, format!("/v1/employees/{PROBE_SUB}/feedback"), Expect::Status(200))
+                .hiding(&[id(&world.mine_fb_globex), INTERNAL])
+        }
+        (Operation::ListFeedbackOnBehalf, _) => return None,
+        (Operation::ReadFeedbackOnBehalf, r) => {
+            let target = match r {
+                Own => &world.mine_fb,
+                Other => &world.released_other,
+                OtherTenant => &world.mine_fb_globex,
+            };
+            Probe::new(
+                Method::GET,
+                format!("/v1/employees/{PROBE_SUB}/feedback/{}", id(target)),
+                Expect::Status(if r == Own { 200 } else { 404 }),
+            )
+            .hiding(&[INTERNAL])
+        }
     })
+}
+
+/// The internal notes every fixture feedback carries; never in a candidate-side response.
+const INTERNAL: &str = "fixture-internal-notes";
+
+/// Released feedback on `application` (decided as rejected), by HR of `tenant`.
+async fn release_on(app: &TestApp, tenant: &'static str, application: &Value) -> Value {
+    let hr = Caller::hr("HR-FIXTURE").in_tenant(tenant);
+    let decision = json!({"outcome": "rejected", "stage_reached": "interview"});
+    let decided = app
+        .post_as(
+            &portal(tenant),
+            &format!("/v1/applications/{}/decision", id(application)),
+            &decision,
+        )
+        .await;
+    assert_eq!(decided.status(), 200);
+    let draft = json!({"document": complete_document(), "internal_notes": INTERNAL});
+    let path = format!("/v1/applications/{}/feedback", id(application));
+    let mut feedback = json_of(app.post_as(&hr, &path, &draft).await).await;
+    for step in ["submit", "approve", "release"] {
+        let path = format!("/v1/feedback/{}/{step}", id(&feedback));
+        feedback = json_of(
+            app.as_(&hr, Method::POST, &path)
+                .send()
+                .await
+                .expect("step"),
+        )
+        .await;
+    }
+    feedback
+}
+
+/// An open follow-up request (addressed to the manager) on fresh released feedback.
+async fn follow_up_on(app: &TestApp, tenant: &'static str, requisition: &Value) -> Value {
+    let feedback = feedback_in(app, tenant, requisition, "released").await;
+    let candidate: &'static str = Box::leak(
+        feedback["candidate_id"]
+            .as_str()
+            .expect("candidate")
+            .to_owned()
+            .into_boxed_str(),
+    );
+    let body = json!({"addressee": "manager", "message": "Could we talk?"});
+    json_of(
+        app.post_as(
+            &Caller::employee(candidate).in_tenant(tenant),
+            &format!("/v1/me/feedback/{}/follow-ups", id(&feedback)),
+            &body,
+        )
+        .await,
+    )
+    .await
 }
 
 fn feedback_for(world: &World, relation: Relation) -> &Value {
@@ -483,15 +610,33 @@ async fn the_matrix_holds_for_every_role_and_relation(backend: Backend) {
     let own_fb = feedback_in(&app, "acme", &own_req, "draft").await;
     let other_fb = feedback_in(&app, "acme", &other_req, "draft").await;
     let globex_fb = feedback_in(&app, "globex", &globex_req, "draft").await;
+    let mine = application(&app, "acme", &other_req, PROBE_SUB).await;
+    let mine_in_globex = application(&app, "globex", &globex_req, PROBE_SUB).await;
+    let mine_fb = release_on(&app, "acme", &mine).await;
+    let mine_fb_globex = release_on(&app, "globex", &mine_in_globex).await;
+    let released_other = feedback_in(&app, "acme", &own_req, "released").await;
+    let follow_up_globex = json_of(
+        app.post_as(
+            &Caller::employee(PROBE_SUB).in_tenant("globex"),
+            &format!("/v1/me/feedback/{}/follow-ups", id(&mine_fb_globex)),
+            &json!({"addressee": "hr", "message": "In globex"}),
+        )
+        .await,
+    )
+    .await;
     let world = World {
+        mine_fb,
+        mine_fb_globex,
+        released_other,
+        follow_up_globex,
         own_fb,
         other_fb,
         globex_fb,
         own_app: application(&app, "acme", &own_req, "E-OWN").await,
         other_app: application(&app, "acme", &other_req, "E-OTHER").await,
         globex_app: application(&app, "globex", &globex_req, "E-GLOBEX").await,
-        mine: application(&app, "acme", &other_req, PROBE_SUB).await,
-        mine_in_globex: application(&app, "globex", &globex_req, PROBE_SUB).await,
+        mine,
+        mine_in_globex,
         own_req,
         other_req,
         globex_req,

@@ -10,6 +10,7 @@ mod keys;
 
 mod auth;
 mod authz;
+mod candidate;
 mod catalogs;
 mod cli;
 mod errors;

@@ -1,0 +1,282 @@
+//! The candidate's side: released feedback, acknowledgements, progress, follow-ups.
+
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use super::rows::{Acknowledgement, ActionProgress, FollowUp, ReleasedFeedback};
+use super::{now, on_pool, BeginWrite, StorageError, StorageResult, Store};
+use crate::domain::candidate::{Addressee, FollowUpAnswer, FollowUpStatus, ProgressStatus};
+use crate::domain::{SubjectId, TenantId};
+
+const RELEASED_COLUMNS: &str = "f.id, f.application_id, f.candidate_id, r.title as requisition_title, \
+                                r.department as requisition_department, f.revision, f.document, f.released_at, f.updated_at";
+const FOLLOW_UP_COLUMNS: &str =
+    "id, feedback_id, requisition_id, candidate_id, addressee, message, preferred_times, \
+                                 status, answer_note, answered_by, answered_at, created_at";
+
+/// Filters of the follow-up list.
+#[derive(Debug, Clone, Default)]
+pub struct FollowUpFilter {
+    pub status: Option<FollowUpStatus>,
+    pub addressee: Option<Addressee>,
+    /// Only requests on requisitions that list this employee as hiring manager.
+    pub hiring_manager: Option<String>,
+    pub feedback_id: Option<Uuid>,
+    pub candidate_id: Option<String>,
+    pub after: Option<Uuid>,
+}
+
+impl Store {
+    /// Released feedback of `candidate`, newest first (by id, before `before`).
+    pub async fn list_released_feedback(
+        &self,
+        tenant: &TenantId,
+        candidate: &str,
+        before: Option<Uuid>,
+        limit: u32,
+    ) -> StorageResult<Vec<ReleasedFeedback>> {
+        let sql = format!(
+            "select {RELEASED_COLUMNS} from feedback f join requisitions r on r.id = f.requisition_id
+             where f.tenant_id = $1 and f.candidate_id = $2 and f.status = 'released' and ($3 is null or f.id < $3)
+             order by f.id desc
+             limit $4"
+        );
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, ReleasedFeedback>(&sql)
+            .bind(tenant.as_str())
+            .bind(candidate)
+            .bind(before)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await)?,
+        )
+    }
+
+    /// One released feedback of `candidate`; anything else (a draft, someone else's, unknown)
+    /// is `None`.
+    pub async fn get_released_feedback(
+        &self,
+        tenant: &TenantId,
+        candidate: &str,
+        id: Uuid,
+    ) -> StorageResult<Option<ReleasedFeedback>> {
+        let sql = format!(
+            "select {RELEASED_COLUMNS} from feedback f join requisitions r on r.id = f.requisition_id
+             where f.tenant_id = $1 and f.candidate_id = $2 and f.status = 'released' and f.id = $3"
+        );
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, ReleasedFeedback>(&sql)
+            .bind(tenant.as_str())
+            .bind(candidate)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?,
+        )
+    }
+
+    pub async fn acknowledgement(
+        &self,
+        tenant: &TenantId,
+        feedback: Uuid,
+    ) -> StorageResult<Option<Acknowledgement>> {
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, Acknowledgement>(
+                "select usefulness_rating, comment, acknowledged_at from feedback_acknowledgements
+                 where tenant_id = $1 and feedback_id = $2")
+            .bind(tenant.as_str())
+            .bind(feedback)
+            .fetch_optional(pool)
+            .await)?)
+    }
+
+    /// Records the acknowledgement once; a second call keeps the first and returns it.
+    pub async fn acknowledge(
+        &self,
+        tenant: &TenantId,
+        feedback: Uuid,
+        candidate: &SubjectId,
+        rating: Option<i32>,
+        comment: Option<&str>,
+    ) -> StorageResult<Acknowledgement> {
+        on_pool!(self, pool => sqlx::query(
+                "insert into feedback_acknowledgements (feedback_id, tenant_id, candidate_id, usefulness_rating, comment, acknowledged_at)
+                 values ($1, $2, $3, $4, $5, $6) on conflict (feedback_id) do nothing")
+            .bind(feedback)
+            .bind(tenant.as_str())
+            .bind(candidate.as_str())
+            .bind(rating)
+            .bind(comment)
+            .bind(now())
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        self.acknowledgement(tenant, feedback)
+            .await?
+            .ok_or_else(|| StorageError::Other("acknowledgement vanished".into()))
+    }
+
+    pub async fn action_progress(
+        &self,
+        tenant: &TenantId,
+        feedback: Uuid,
+    ) -> StorageResult<Vec<ActionProgress>> {
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, ActionProgress>(
+                "select action_id, status, note, updated_at from action_progress
+                 where tenant_id = $1 and feedback_id = $2 order by action_id")
+            .bind(tenant.as_str())
+            .bind(feedback)
+            .fetch_all(pool)
+            .await)?)
+    }
+
+    pub async fn set_action_progress(
+        &self,
+        tenant: &TenantId,
+        feedback: Uuid,
+        action: Uuid,
+        status: ProgressStatus,
+        note: &str,
+    ) -> StorageResult<ActionProgress> {
+        let updated_at = now();
+        on_pool!(self, pool => sqlx::query(
+                "insert into action_progress (feedback_id, action_id, tenant_id, status, note, updated_at)
+                 values ($1, $2, $3, $4, $5, $6)
+                 on conflict (feedback_id, action_id) do update set status = $4, note = $5, updated_at = $6")
+            .bind(feedback)
+            .bind(action)
+            .bind(tenant.as_str())
+            .bind(status.as_str())
+            .bind(note)
+            .bind(updated_at)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(ActionProgress {
+            action_id: action,
+            status: status.as_str().to_owned(),
+            note: note.to_owned(),
+            updated_at,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_follow_up(
+        &self,
+        tenant: &TenantId,
+        feedback: &ReleasedFeedback,
+        requisition_id: Uuid,
+        addressee: Addressee,
+        message: &str,
+        preferred_times: &[String],
+    ) -> StorageResult<FollowUp> {
+        let follow_up = FollowUp {
+            id: Uuid::now_v7(),
+            feedback_id: feedback.id,
+            requisition_id,
+            candidate_id: feedback.candidate_id.clone(),
+            addressee: addressee.as_str().to_owned(),
+            message: message.to_owned(),
+            preferred_times: Json(preferred_times.to_vec()),
+            status: FollowUpStatus::Open.as_str().to_owned(),
+            answer_note: None,
+            answered_by: None,
+            answered_at: None,
+            created_at: now(),
+        };
+        on_pool!(self, pool => async {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(
+                "insert into follow_up_requests (id, tenant_id, feedback_id, requisition_id, candidate_id, addressee, message,
+                                                 preferred_times, status, created_at)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(follow_up.id)
+            .bind(tenant.as_str())
+            .bind(follow_up.feedback_id)
+            .bind(follow_up.requisition_id)
+            .bind(follow_up.candidate_id.as_str())
+            .bind(follow_up.addressee.as_str())
+            .bind(follow_up.message.as_str())
+            .bind(&follow_up.preferred_times)
+            .bind(follow_up.status.as_str())
+            .bind(follow_up.created_at)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok::<(), StorageError>(())
+        }.await)?;
+        Ok(follow_up)
+    }
+
+    pub async fn get_follow_up(
+        &self,
+        tenant: &TenantId,
+        id: Uuid,
+    ) -> StorageResult<Option<FollowUp>> {
+        let sql = format!(
+            "select {FOLLOW_UP_COLUMNS} from follow_up_requests where tenant_id = $1 and id = $2"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, FollowUp>(&sql)
+            .bind(tenant.as_str())
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?)
+    }
+
+    pub async fn list_follow_ups(
+        &self,
+        tenant: &TenantId,
+        filter: &FollowUpFilter,
+        limit: u32,
+    ) -> StorageResult<Vec<FollowUp>> {
+        let sql = format!(
+            "select {FOLLOW_UP_COLUMNS} from follow_up_requests u
+             where u.tenant_id = $1
+               and ($2 is null or u.status = $2)
+               and ($3 is null or u.addressee = $3)
+               and ($4 is null or exists (
+                     select 1 from requisition_people p
+                     where p.requisition_id = u.requisition_id and p.relation = 'hiring_manager' and p.person_id = $4))
+               and ($5 is null or u.feedback_id = $5)
+               and ($6 is null or u.candidate_id = $6)
+               and ($7 is null or u.id > $7)
+             order by u.id
+             limit $8"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, FollowUp>(&sql)
+            .bind(tenant.as_str())
+            .bind(filter.status.map(FollowUpStatus::as_str))
+            .bind(filter.addressee.map(Addressee::as_str))
+            .bind(filter.hiring_manager.as_deref())
+            .bind(filter.feedback_id)
+            .bind(filter.candidate_id.as_deref())
+            .bind(filter.after)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await)?)
+    }
+
+    /// Answers an open request; `None` if it is no longer open (or missing).
+    pub async fn answer_follow_up(
+        &self,
+        tenant: &TenantId,
+        id: Uuid,
+        answer: FollowUpAnswer,
+        note: &str,
+        by: &SubjectId,
+    ) -> StorageResult<Option<FollowUp>> {
+        let sql = format!(
+            "update follow_up_requests set status = $3, answer_note = $4, answered_by = $5, answered_at = $6
+             where tenant_id = $1 and id = $2 and status = 'open'
+             returning {FOLLOW_UP_COLUMNS}"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, FollowUp>(&sql)
+            .bind(tenant.as_str())
+            .bind(id)
+            .bind(answer.status().as_str())
+            .bind(note)
+            .bind(by.as_str())
+            .bind(now())
+            .fetch_optional(pool)
+            .await)?)
+    }
+}
