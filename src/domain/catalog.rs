@@ -159,12 +159,13 @@ impl CatalogKey {
     }
 }
 
-/// JSON Schema pattern of free text: no control characters but tab and newline. Kept equal to
+/// JSON Schema pattern of free text: no control characters but tab, newline and carriage
+/// return (text areas send CRLF). Kept equal to
 /// what `bounded_text` accepts (a unit test checks).
-pub const TEXT_PATTERN: &str = r"^[^\x00-\x08\x0B-\x1F\x7F-\x9F]*$";
+pub const TEXT_PATTERN: &str = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$";
 /// Free text with at least one visible character.
 pub const LINE_PATTERN: &str =
-    r"^[^\x00-\x08\x0B-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B-\x1F\x7F-\x9F]*$";
+    r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$";
 
 /// Trims `raw` and checks it is between `min` and `max` characters with no control characters.
 pub fn bounded_text(
@@ -179,7 +180,7 @@ pub fn bounded_text(
     let chars = text.chars().count();
     if raw
         .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
     {
         errors.push(FieldError::new(
             field,

@@ -116,12 +116,22 @@ pub struct CandidateFeedbackPage {
 #[serde(deny_unknown_fields)]
 pub struct AcknowledgeBody {
     /// How useful the feedback was, 1 (not at all) to 5 (very).
-    #[serde(default, deserialize_with = "crate::domain::feedback::non_null")]
+    #[serde(default, deserialize_with = "whole_number")]
     #[schema(nullable = false, minimum = 1, maximum = 5)]
     pub usefulness_rating: Option<i32>,
     #[serde(default, deserialize_with = "crate::domain::feedback::non_null")]
     #[schema(nullable = false, max_length = 2000)]
     pub comment: Option<String>,
+}
+
+/// A JSON number that is a whole number (`5` or `5.0`, as JSON Schema's `integer` allows).
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<i32>, D::Error> {
+    let number = f64::deserialize(deserializer)?;
+    if number.fract() == 0.0 && number.abs() <= f64::from(i32::MAX) {
+        Ok(Some(number as i32))
+    } else {
+        Err(serde::de::Error::custom("expected a whole number"))
+    }
 }
 
 /// Progress on a development action.
@@ -165,8 +175,7 @@ pub struct FollowUpBody {
     /// 1–2000 characters.
     #[schema(
         min_length = 1,
-        max_length = 2000,
-        pattern = "^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*$"
+        max_length = 2000
     )]
     pub message: String,
     /// Up to 5 free-text time windows ("Tuesday mornings").

@@ -79,15 +79,13 @@ pub struct NewCatalogEntry {
     #[schema(
         example = "Data literacy",
         min_length = 1,
-        max_length = 120,
-        pattern = "^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*$"
+        max_length = 120
     )]
     pub name: String,
     /// Up to 1000 characters; no control characters but tab and newline.
     #[schema(
         nullable = false,
-        max_length = 1000,
-        pattern = "^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*$"
+        max_length = 1000
     )]
     #[serde(default, deserialize_with = "non_null")]
     pub description: Option<String>,
@@ -100,15 +98,13 @@ pub struct CatalogEntryChange {
     #[schema(
         nullable = false,
         min_length = 1,
-        max_length = 120,
-        pattern = "^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*$"
+        max_length = 120
     )]
     #[serde(default, deserialize_with = "non_null")]
     pub name: Option<String>,
     #[schema(
         nullable = false,
-        max_length = 1000,
-        pattern = "^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*$"
+        max_length = 1000
     )]
     #[serde(default, deserialize_with = "non_null")]
     pub description: Option<String>,

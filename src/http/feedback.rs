@@ -125,8 +125,7 @@ pub struct ReturnBody {
     /// What to change, 1–2000 characters.
     #[schema(
         min_length = 1,
-        max_length = 2000,
-        pattern = "^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*$"
+        max_length = 2000
     )]
     pub comment: String,
 }
@@ -147,8 +146,7 @@ pub struct AmendBody {
     /// Why it was amended, 1–1000 characters (kept in the history).
     #[schema(
         min_length = 1,
-        max_length = 1000,
-        pattern = "^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*$"
+        max_length = 1000
     )]
     pub note: String,
 }

@@ -3,12 +3,15 @@
 use actix_web::dev::ResourceDef;
 use actix_web::App;
 use utoipa::openapi::path::{Operation, PathItem};
-use utoipa::openapi::schema::{SchemaType, Type};
+use std::collections::BTreeSet;
+
+use utoipa::openapi::schema::{ArrayItems, SchemaType, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, Ref, RefOr, ResponseBuilder, Schema};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
+use crate::domain::catalog::{LINE_PATTERN, TEXT_PATTERN};
 use crate::error::{FieldError, Problem, PROBLEM_JSON};
 
 /// The pinned API version; bump it when the contract changes.
@@ -42,6 +45,99 @@ struct ApiDoc;
 /// `#[schema(min_properties)]` as `maxProperties`, so `minProperties` is set here instead.
 const AT_LEAST_ONE_FIELD: &[&str] = &["CatalogEntryChange", "RequisitionChangeBody"];
 
+/// Item bounds of string arrays in request bodies, which utoipa has no attribute for:
+/// (schema, property, min length, max length); `FeedbackDocument::normalise` and the handlers
+/// enforce the same.
+const STRING_ITEMS: &[(&str, &str, usize, usize)] = &[
+    ("FeedbackDocument", "strengths", 1, 500),
+    ("FeedbackDocument", "alternative_paths", 1, 300),
+    ("FollowUpBody", "preferred_times", 1, 200),
+];
+
+/// States the one rule for free text in every request schema: a string property without a
+/// pattern, format or enum refuses control characters (but tab, newline, carriage return),
+/// and one with `minLength >= 1` needs a visible character — exactly what `bounded_text`
+/// enforces.
+fn document_text_rules(components: &mut utoipa::openapi::Components, request_schemas: &BTreeSet<String>) {
+    fn is_text(object: &utoipa::openapi::schema::Object) -> bool {
+        let string = match &object.schema_type {
+            SchemaType::Type(t) => *t == Type::String,
+            SchemaType::Array(types) => types.contains(&Type::String),
+            SchemaType::AnyValue => false,
+        };
+        string && object.pattern.is_none() && object.format.is_none() && object.enum_values.is_none()
+    }
+    fn pattern_for(min: Option<usize>) -> String {
+        if min.unwrap_or(0) >= 1 { LINE_PATTERN } else { TEXT_PATTERN }.to_owned()
+    }
+    for name in request_schemas {
+        let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(name) else {
+            continue;
+        };
+        for (property, schema) in object.properties.iter_mut() {
+            match schema {
+                RefOr::T(Schema::Object(text)) if is_text(text) => text.pattern = Some(pattern_for(text.min_length)),
+                RefOr::T(Schema::Array(array)) => {
+                    if let ArrayItems::RefOrSchema(item) = &mut array.items {
+                        if let RefOr::T(Schema::Object(text)) = item.as_mut() {
+                            if let Some((_, _, min, max)) =
+                                STRING_ITEMS.iter().find(|(s, p, _, _)| s == name && p == property)
+                            {
+                                text.min_length = Some(*min);
+                                text.max_length = Some(*max);
+                            }
+                            if is_text(text) {
+                                text.pattern = Some(pattern_for(text.min_length));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Names of the component schemas reachable from request bodies.
+fn request_schemas(api: &OpenApiDoc) -> BTreeSet<String> {
+    fn refs(schema: &RefOr<Schema>, out: &mut Vec<String>) {
+        match schema {
+            RefOr::Ref(reference) => {
+                if let Some(name) = reference.ref_location.strip_prefix("#/components/schemas/") {
+                    out.push(name.to_owned());
+                }
+            }
+            RefOr::T(Schema::Object(object)) => object.properties.values().for_each(|p| refs(p, out)),
+            RefOr::T(Schema::Array(array)) => {
+                if let ArrayItems::RefOrSchema(item) = &array.items {
+                    refs(item, out);
+                }
+            }
+            RefOr::T(Schema::OneOf(one_of)) => one_of.items.iter().for_each(|i| refs(i, out)),
+            RefOr::T(Schema::AllOf(all_of)) => all_of.items.iter().for_each(|i| refs(i, out)),
+            RefOr::T(Schema::AnyOf(any_of)) => any_of.items.iter().for_each(|i| refs(i, out)),
+            _ => {}
+        }
+    }
+    let mut pending = Vec::new();
+    for item in api.paths.paths.values() {
+        for operation in [&item.get, &item.put, &item.post, &item.delete, &item.patch].into_iter().flatten() {
+            if let Some(body) = &operation.request_body {
+                body.content.values().filter_map(|c| c.schema.as_ref()).for_each(|s| refs(s, &mut pending));
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if seen.insert(name.clone()) {
+            if let Some(schema) = api.components.as_ref().and_then(|c| c.schemas.get(&name)) {
+                refs(schema, &mut pending);
+            }
+        }
+    }
+    seen
+}
+
 /// The OpenAPI document of every route in `super::configure`.
 pub fn openapi() -> OpenApiDoc {
     let (_, mut api) = App::new()
@@ -50,6 +146,7 @@ pub fn openapi() -> OpenApiDoc {
         .configure(super::configure)
         .split_for_parts();
     api.info.version = API_VERSION.to_owned();
+    let request_schemas = request_schemas(&api);
     let components = api.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",
@@ -79,6 +176,7 @@ pub fn openapi() -> OpenApiDoc {
         "Problem".into(),
         RefOr::T(problem("An error, as a problem document")),
     );
+    document_text_rules(components, &request_schemas);
     for name in AT_LEAST_ONE_FIELD {
         if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(*name) {
             object.min_properties = Some(1);

@@ -95,14 +95,12 @@ pub struct NewRequisition {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = "^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*$",
         example = "Senior Data Analyst"
     )]
     pub title: String,
     #[schema(
         min_length = 1,
         max_length = 120,
-        pattern = "^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*$",
         example = "Finance"
     )]
     pub department: String,
@@ -121,14 +119,12 @@ pub struct NewRequisition {
 pub struct SyncedRequisition {
     #[schema(
         min_length = 1,
-        max_length = 200,
-        pattern = "^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*$"
+        max_length = 200
     )]
     pub title: String,
     #[schema(
         min_length = 1,
-        max_length = 120,
-        pattern = "^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*$"
+        max_length = 120
     )]
     pub department: String,
     #[schema(value_type = Vec<EmployeeId>, min_items = 1, max_items = 20)]
@@ -150,16 +146,14 @@ pub struct RequisitionChangeBody {
     #[schema(
         nullable = false,
         min_length = 1,
-        max_length = 200,
-        pattern = "^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*$"
+        max_length = 200
     )]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(
         nullable = false,
         min_length = 1,
-        max_length = 120,
-        pattern = "^[^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F]*$"
+        max_length = 120
     )]
     pub department: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
