@@ -164,8 +164,7 @@ impl CatalogKey {
 /// what `bounded_text` accepts (a unit test checks).
 pub const TEXT_PATTERN: &str = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$";
 /// Free text with at least one visible character.
-pub const LINE_PATTERN: &str =
-    r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$";
+pub const LINE_PATTERN: &str = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$";
 
 /// Trims `raw` and checks it is between `min` and `max` characters with no control characters.
 pub fn bounded_text(

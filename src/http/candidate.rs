@@ -125,7 +125,9 @@ pub struct AcknowledgeBody {
 }
 
 /// A JSON number that is a whole number (`5` or `5.0`, as JSON Schema's `integer` allows).
-fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<i32>, D::Error> {
+fn whole_number<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<i32>, D::Error> {
     let number = f64::deserialize(deserializer)?;
     if number.fract() == 0.0 && number.abs() <= f64::from(i32::MAX) {
         Ok(Some(number as i32))
@@ -173,10 +175,7 @@ pub struct PlanView {
 pub struct FollowUpBody {
     pub addressee: Addressee,
     /// 1–2000 characters.
-    #[schema(
-        min_length = 1,
-        max_length = 2000
-    )]
+    #[schema(min_length = 1, max_length = 2000)]
     pub message: String,
     /// Up to 5 free-text time windows ("Tuesday mornings").
     #[serde(default)]

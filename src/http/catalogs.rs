@@ -76,17 +76,10 @@ pub struct NewCatalogEntry {
     #[schema(example = "data_literacy", pattern = "^[a-z][a-z0-9_]{1,63}$")]
     pub key: String,
     /// 1–120 characters, not blank; no control characters but tab and newline.
-    #[schema(
-        example = "Data literacy",
-        min_length = 1,
-        max_length = 120
-    )]
+    #[schema(example = "Data literacy", min_length = 1, max_length = 120)]
     pub name: String,
     /// Up to 1000 characters; no control characters but tab and newline.
-    #[schema(
-        nullable = false,
-        max_length = 1000
-    )]
+    #[schema(nullable = false, max_length = 1000)]
     #[serde(default, deserialize_with = "non_null")]
     pub description: Option<String>,
 }
@@ -95,17 +88,10 @@ pub struct NewCatalogEntry {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogEntryChange {
-    #[schema(
-        nullable = false,
-        min_length = 1,
-        max_length = 120
-    )]
+    #[schema(nullable = false, min_length = 1, max_length = 120)]
     #[serde(default, deserialize_with = "non_null")]
     pub name: Option<String>,
-    #[schema(
-        nullable = false,
-        max_length = 1000
-    )]
+    #[schema(nullable = false, max_length = 1000)]
     #[serde(default, deserialize_with = "non_null")]
     pub description: Option<String>,
     /// `false` retires the entry, `true` brings it back.

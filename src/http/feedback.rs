@@ -123,10 +123,7 @@ pub struct FeedbackDraft {
 #[serde(deny_unknown_fields)]
 pub struct ReturnBody {
     /// What to change, 1–2000 characters.
-    #[schema(
-        min_length = 1,
-        max_length = 2000
-    )]
+    #[schema(min_length = 1, max_length = 2000)]
     pub comment: String,
 }
 
@@ -144,10 +141,7 @@ pub struct AmendBody {
     #[schema(nullable = false, max_length = 5000)]
     pub internal_notes: Option<String>,
     /// Why it was amended, 1–1000 characters (kept in the history).
-    #[schema(
-        min_length = 1,
-        max_length = 1000
-    )]
+    #[schema(min_length = 1, max_length = 1000)]
     pub note: String,
 }
 
@@ -488,13 +482,10 @@ async fn edit_feedback(
     .await?;
     let version = if_match.version()?;
     let step = Step {
-        action: FeedbackAction::Edit,
-        actor: principal.sub(),
         expected_version: Some(version),
         document: Some(&document),
         internal_notes: notes.as_deref(),
-        comment: None,
-        policy: ReviewPolicy::default(),
+        ..Step::new(FeedbackAction::Edit, principal.sub())
     };
     let result = state
         .store
@@ -542,13 +533,8 @@ async fn submit_feedback(
     }
     let policy = state.store.review_policy(principal.tenant()).await?;
     let step = Step {
-        action: FeedbackAction::Submit,
-        actor: principal.sub(),
-        expected_version: None,
-        document: None,
-        internal_notes: None,
-        comment: None,
         policy,
+        ..Step::new(FeedbackAction::Submit, principal.sub())
     };
     let result = state
         .store
@@ -586,13 +572,8 @@ async fn return_feedback(
     }
     visible(&state, &principal, path.id).await?;
     let step = Step {
-        action: FeedbackAction::Return,
-        actor: principal.sub(),
-        expected_version: None,
-        document: None,
-        internal_notes: None,
         comment: Some(&comment),
-        policy: ReviewPolicy::default(),
+        ..Step::new(FeedbackAction::Return, principal.sub())
     };
     let result = state
         .store
@@ -620,15 +601,7 @@ async fn approve_feedback(
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&principal, Operation::ApproveFeedback)?;
     visible(&state, &principal, path.id).await?;
-    let step = Step {
-        action: FeedbackAction::Approve,
-        actor: principal.sub(),
-        expected_version: None,
-        document: None,
-        internal_notes: None,
-        comment: None,
-        policy: ReviewPolicy::default(),
-    };
+    let step = Step::new(FeedbackAction::Approve, principal.sub());
     let result = state
         .store
         .apply_feedback_step(principal.tenant(), path.id, &step)
@@ -670,15 +643,7 @@ async fn release_feedback(
             application.status
         )));
     }
-    let step = Step {
-        action: FeedbackAction::Release,
-        actor: principal.sub(),
-        expected_version: None,
-        document: None,
-        internal_notes: None,
-        comment: None,
-        policy: ReviewPolicy::default(),
-    };
+    let step = Step::new(FeedbackAction::Release, principal.sub());
     match state
         .store
         .apply_feedback_step(principal.tenant(), path.id, &step)
@@ -745,13 +710,11 @@ async fn amend_feedback(
     }
     let version = if_match.version()?;
     let step = Step {
-        action: FeedbackAction::Amend,
-        actor: principal.sub(),
         expected_version: Some(version),
         document: Some(&document),
         internal_notes: notes.as_deref(),
         comment: Some(&note),
-        policy: ReviewPolicy::default(),
+        ..Step::new(FeedbackAction::Amend, principal.sub())
     };
     let result = state
         .store

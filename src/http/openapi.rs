@@ -2,8 +2,8 @@
 
 use actix_web::dev::ResourceDef;
 use actix_web::App;
-use utoipa::openapi::path::{Operation, PathItem};
 use std::collections::BTreeSet;
+use utoipa::openapi::path::{Operation, PathItem};
 
 use utoipa::openapi::schema::{ArrayItems, SchemaType, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
@@ -58,17 +58,28 @@ const STRING_ITEMS: &[(&str, &str, usize, usize)] = &[
 /// pattern, format or enum refuses control characters (but tab, newline, carriage return),
 /// and one with `minLength >= 1` needs a visible character — exactly what `bounded_text`
 /// enforces.
-fn document_text_rules(components: &mut utoipa::openapi::Components, request_schemas: &BTreeSet<String>) {
+fn document_text_rules(
+    components: &mut utoipa::openapi::Components,
+    request_schemas: &BTreeSet<String>,
+) {
     fn is_text(object: &utoipa::openapi::schema::Object) -> bool {
         let string = match &object.schema_type {
             SchemaType::Type(t) => *t == Type::String,
             SchemaType::Array(types) => types.contains(&Type::String),
             SchemaType::AnyValue => false,
         };
-        string && object.pattern.is_none() && object.format.is_none() && object.enum_values.is_none()
+        string
+            && object.pattern.is_none()
+            && object.format.is_none()
+            && object.enum_values.is_none()
     }
     fn pattern_for(min: Option<usize>) -> String {
-        if min.unwrap_or(0) >= 1 { LINE_PATTERN } else { TEXT_PATTERN }.to_owned()
+        if min.unwrap_or(0) >= 1 {
+            LINE_PATTERN
+        } else {
+            TEXT_PATTERN
+        }
+        .to_owned()
     }
     for name in request_schemas {
         let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(name) else {
@@ -76,12 +87,15 @@ fn document_text_rules(components: &mut utoipa::openapi::Components, request_sch
         };
         for (property, schema) in object.properties.iter_mut() {
             match schema {
-                RefOr::T(Schema::Object(text)) if is_text(text) => text.pattern = Some(pattern_for(text.min_length)),
+                RefOr::T(Schema::Object(text)) if is_text(text) => {
+                    text.pattern = Some(pattern_for(text.min_length))
+                }
                 RefOr::T(Schema::Array(array)) => {
                     if let ArrayItems::RefOrSchema(item) = &mut array.items {
                         if let RefOr::T(Schema::Object(text)) = item.as_mut() {
-                            if let Some((_, _, min, max)) =
-                                STRING_ITEMS.iter().find(|(s, p, _, _)| s == name && p == property)
+                            if let Some((_, _, min, max)) = STRING_ITEMS
+                                .iter()
+                                .find(|(s, p, _, _)| s == name && p == property)
                             {
                                 text.min_length = Some(*min);
                                 text.max_length = Some(*max);
@@ -107,7 +121,9 @@ fn request_schemas(api: &OpenApiDoc) -> BTreeSet<String> {
                     out.push(name.to_owned());
                 }
             }
-            RefOr::T(Schema::Object(object)) => object.properties.values().for_each(|p| refs(p, out)),
+            RefOr::T(Schema::Object(object)) => {
+                object.properties.values().for_each(|p| refs(p, out))
+            }
             RefOr::T(Schema::Array(array)) => {
                 if let ArrayItems::RefOrSchema(item) = &array.items {
                     refs(item, out);
@@ -121,9 +137,15 @@ fn request_schemas(api: &OpenApiDoc) -> BTreeSet<String> {
     }
     let mut pending = Vec::new();
     for item in api.paths.paths.values() {
-        for operation in [&item.get, &item.put, &item.post, &item.delete, &item.patch].into_iter().flatten() {
+        for operation in [&item.get, &item.put, &item.post, &item.delete, &item.patch]
+            .into_iter()
+            .flatten()
+        {
             if let Some(body) = &operation.request_body {
-                body.content.values().filter_map(|c| c.schema.as_ref()).for_each(|s| refs(s, &mut pending));
+                body.content
+                    .values()
+                    .filter_map(|c| c.schema.as_ref())
+                    .for_each(|s| refs(s, &mut pending));
             }
         }
     }

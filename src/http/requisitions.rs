@@ -92,17 +92,9 @@ pub struct NewRequisition {
     #[serde(default, deserialize_with = "non_null")]
     #[schema(value_type = ExternalRef, required = false)]
     pub external_ref: Option<String>,
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        example = "Senior Data Analyst"
-    )]
+    #[schema(min_length = 1, max_length = 200, example = "Senior Data Analyst")]
     pub title: String,
-    #[schema(
-        min_length = 1,
-        max_length = 120,
-        example = "Finance"
-    )]
+    #[schema(min_length = 1, max_length = 120, example = "Finance")]
     pub department: String,
     /// 1–20 employee ids.
     #[schema(value_type = Vec<EmployeeId>, min_items = 1, max_items = 20)]
@@ -117,15 +109,9 @@ pub struct NewRequisition {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SyncedRequisition {
-    #[schema(
-        min_length = 1,
-        max_length = 200
-    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
-    #[schema(
-        min_length = 1,
-        max_length = 120
-    )]
+    #[schema(min_length = 1, max_length = 120)]
     pub department: String,
     #[schema(value_type = Vec<EmployeeId>, min_items = 1, max_items = 20)]
     pub hiring_manager_ids: Vec<String>,
@@ -143,18 +129,10 @@ pub struct SyncedRequisition {
 #[serde(deny_unknown_fields)]
 pub struct RequisitionChangeBody {
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(
-        nullable = false,
-        min_length = 1,
-        max_length = 200
-    )]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(
-        nullable = false,
-        min_length = 1,
-        max_length = 120
-    )]
+    #[schema(nullable = false, min_length = 1, max_length = 120)]
     pub department: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
     #[schema(value_type = Vec<EmployeeId>, nullable = false, min_items = 1, max_items = 20)]

@@ -42,6 +42,22 @@ pub struct Step<'a> {
     pub policy: ReviewPolicy,
 }
 
+impl<'a> Step<'a> {
+    /// `action` by `actor`, with nothing else: no version check, no content, no comment, and
+    /// the default review policy.
+    pub fn new(action: FeedbackAction, actor: &'a SubjectId) -> Self {
+        Self {
+            action,
+            actor,
+            expected_version: None,
+            document: None,
+            internal_notes: None,
+            comment: None,
+            policy: ReviewPolicy::default(),
+        }
+    }
+}
+
 macro_rules! record_event {
     ($tx:expr, $tenant:expr, $feedback:expr, $action:expr, $from:expr, $to:expr, $actor:expr, $comment:expr, $at:expr) => {
         sqlx::query(
