@@ -25,9 +25,17 @@ pub async fn with_request_id<F: std::future::Future>(request_id: String, future:
     REQUEST_ID.scope(request_id, future).await
 }
 
-/// Installs the global subscriber. `filter` uses `RUST_LOG` syntax (`info,debrief=debug`).
-/// Calling it twice is harmless: the second call keeps the first subscriber.
+/// Installs the global subscriber, writing to stderr. `filter` uses `RUST_LOG` syntax
+/// (`info,debrief=debug`). Calling it twice is harmless: the second call keeps the first.
 pub fn init(format: LogFormat, filter: &str) {
+    init_with_writer(format, filter, std::io::stderr);
+}
+
+/// Like `init`, with another destination (tests capture the logs this way).
+pub fn init_with_writer<W>(format: LogFormat, filter: &str, writer: W)
+where
+    W: for<'a> fmt::MakeWriter<'a> + Send + Sync + 'static,
+{
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let json = match format {
         LogFormat::Json => true,
@@ -43,13 +51,11 @@ pub fn init(format: LogFormat, filter: &str) {
                     .flatten_event(true)
                     .with_current_span(true)
                     .with_span_list(false)
-                    .with_writer(std::io::stderr),
+                    .with_writer(writer),
             )
             .try_init()
     } else {
-        registry
-            .with(fmt::layer().with_writer(std::io::stderr))
-            .try_init()
+        registry.with(fmt::layer().with_writer(writer)).try_init()
     };
     // A subscriber is already installed (tests build many applications in one process).
     drop(result);

@@ -1,0 +1,202 @@
+//! Logs carry ids, never feedback text, personal free text or tokens: a whole flow runs with
+//! every log level on, and the captured log is searched for what must not be there.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "common/mod.rs"]
+pub mod common;
+#[path = "api/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use common::Backend;
+use helpers::{spawn_app, Caller, TestApp};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+const MARKER: &str = "QQ-PRIVATE-TEXT-5e1d";
+
+async fn ok(response: reqwest::Response) -> Value {
+    let status = response.status();
+    let body: Value = response.json().await.expect("json");
+    assert!(status.is_success(), "{status}: {body}");
+    body
+}
+
+async fn flow(app: &TestApp) -> Vec<String> {
+    let (portal, manager, hr, candidate) = (
+        Caller::integration("hr-portal"),
+        Caller::manager("M1"),
+        Caller::hr("H1"),
+        Caller::employee("E1"),
+    );
+    let requisition = ok(app
+        .post_as(
+            &portal,
+            "/v1/requisitions",
+            &json!({"title": "Analyst", "department": "Finance", "hiring_manager_ids": ["M1"]}),
+        )
+        .await)
+    .await;
+    let application = ok(app
+        .post_as(
+            &portal,
+            "/v1/applications",
+            &json!({"requisition_id": requisition["id"], "candidate_id": "E1"}),
+        )
+        .await)
+    .await;
+    let id = |v: &Value| v["id"].as_str().expect("id").to_owned();
+    ok(app
+        .post_as(
+            &portal,
+            &format!("/v1/applications/{}/decision", id(&application)),
+            &json!({"outcome": "rejected", "stage_reached": "final"}),
+        )
+        .await)
+    .await;
+    let document = json!({
+        "reasons": ["skills_gap"],
+        "strengths": [format!("{MARKER} strength")],
+        "development_actions": [{"kind": "course", "title": format!("{MARKER} course"), "horizon": "short_term"}],
+        "summary": format!("{MARKER} summary"),
+    });
+    let feedback = ok(app
+        .post_as(
+            &manager,
+            &format!("/v1/applications/{}/feedback", id(&application)),
+            &json!({"document": document, "internal_notes": format!("{MARKER} notes")}),
+        )
+        .await)
+    .await;
+    let path = format!("/v1/feedback/{}", id(&feedback));
+    ok(app
+        .as_(&manager, Method::POST, &format!("{path}/submit"))
+        .send()
+        .await
+        .expect("submit"))
+    .await;
+    ok(app
+        .post_as(
+            &hr,
+            &format!("{path}/return"),
+            &json!({"comment": format!("{MARKER} comment")}),
+        )
+        .await)
+    .await;
+    ok(app
+        .as_(&manager, Method::POST, &format!("{path}/submit"))
+        .send()
+        .await
+        .expect("submit"))
+    .await;
+    ok(app
+        .as_(&hr, Method::POST, &format!("{path}/approve"))
+        .send()
+        .await
+        .expect("approve"))
+    .await;
+    ok(app
+        .as_(&hr, Method::POST, &format!("{path}/release"))
+        .send()
+        .await
+        .expect("release"))
+    .await;
+    let own = format!("/v1/me/feedback/{}", id(&feedback));
+    ok(app
+        .post_as(
+            &candidate,
+            &format!("{own}/acknowledge"),
+            &json!({"usefulness_rating": 4, "comment": format!("{MARKER} thanks")}),
+        )
+        .await)
+    .await;
+    ok(app
+        .post_as(
+            &candidate,
+            &format!("{own}/follow-ups"),
+            &json!({"addressee": "hr", "message": format!("{MARKER} talk?")}),
+        )
+        .await)
+    .await;
+    // Refused input is not logged either.
+    let refused = app
+        .post_as(
+            &manager,
+            "/v1/requisitions",
+            &json!({"title": format!("{MARKER} refused"), "department": "x", "hiring_manager_ids": ["M1"]}),
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+    let bad = app
+        .post_as(
+            &hr,
+            "/v1/catalogs/competencies",
+            &json!({"key": "Bad Key", "name": format!("{MARKER} name")}),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let tokens = vec![
+        app.token(&portal),
+        app.token(&manager),
+        app.token(&hr),
+        app.token(&candidate),
+    ];
+    // A forged token is refused and not logged.
+    let forged = app
+        .client
+        .get(app.url("/v1/me/feedback"))
+        .header("authorization", format!("Bearer {MARKER}.forged.token"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(forged.status(), 401);
+    ok(app.get_as(&hr, &format!("{path}/history")).await).await;
+    tokens
+}
+
+#[tokio::test]
+async fn logs_carry_ids_but_no_feedback_text_personal_text_or_tokens() {
+    let captured = Captured::default();
+    let sink = captured.clone();
+    debrief::telemetry::init_with_writer(
+        debrief::config::LogFormat::Json,
+        "trace,hyper=off,hyper_util=off,reqwest=off,h2=off",
+        move || sink.clone(),
+    );
+    let app = spawn_app(Backend::Sqlite).await;
+    let tokens = flow(&app).await;
+    let log = String::from_utf8(captured.0.lock().expect("lock").clone()).expect("utf8");
+    assert!(
+        log.contains("request_id") && log.contains("feedback workflow step"),
+        "the log was captured: {}",
+        &log[..log.len().min(2000)]
+    );
+    assert!(!log.contains(MARKER), "free text reached the log");
+    for token in tokens {
+        let signature = token.rsplit('.').next().expect("signature");
+        assert!(!log.contains(signature), "a token reached the log");
+    }
+    assert!(
+        !log.to_lowercase().contains("bearer "),
+        "an Authorization header reached the log"
+    );
+}
