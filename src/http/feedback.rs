@@ -514,33 +514,44 @@ async fn submit_feedback(
     path: web::Path<FeedbackPath>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&principal, Operation::SubmitFeedback)?;
-    let current = visible(&state, &principal, path.id).await?;
-    let status = FeedbackStatus::parse(&current.status).unwrap_or(FeedbackStatus::Draft);
-    if status.is_editable() {
-        let missing: Vec<_> = current
-            .document
-            .0
-            .completeness()
-            .into_iter()
-            .map(|mut e| {
-                e.field = format!("document.{}", e.field);
-                e
-            })
-            .collect();
-        if !missing.is_empty() {
-            return Err(ApiError::Validation(missing));
+    let policy = state.store.review_policy(principal.tenant()).await?;
+    // The completeness check and the submit apply to the same version: an edit in between
+    // makes the submit stale, and the check runs again on the new content.
+    for _ in 0..3 {
+        let current = visible(&state, &principal, path.id).await?;
+        let status = FeedbackStatus::parse(&current.status).unwrap_or(FeedbackStatus::Draft);
+        if status.is_editable() {
+            let missing: Vec<_> = current
+                .document
+                .0
+                .completeness()
+                .into_iter()
+                .map(|mut e| {
+                    e.field = format!("document.{}", e.field);
+                    e
+                })
+                .collect();
+            if !missing.is_empty() {
+                return Err(ApiError::Validation(missing));
+            }
+        }
+        let step = Step {
+            policy,
+            expected_version: Some(current.version),
+            ..Step::new(FeedbackAction::Submit, principal.sub())
+        };
+        match state
+            .store
+            .apply_feedback_step(principal.tenant(), path.id, &step)
+            .await?
+        {
+            Transition::Stale => continue,
+            result => return outcome(result, &principal, FeedbackAction::Submit),
         }
     }
-    let policy = state.store.review_policy(principal.tenant()).await?;
-    let step = Step {
-        policy,
-        ..Step::new(FeedbackAction::Submit, principal.sub())
-    };
-    let result = state
-        .store
-        .apply_feedback_step(principal.tenant(), path.id, &step)
-        .await?;
-    outcome(result, &principal, FeedbackAction::Submit)
+    Err(ApiError::Conflict(
+        "The feedback is being changed concurrently; retry.".into(),
+    ))
 }
 
 /// Send submitted feedback back to its author with a comment (HR).
