@@ -5,7 +5,7 @@ use crate::domain::hiring::{
     ApplicationDraft, Outcome, RequisitionDraft, RequisitionStatus, Stage,
 };
 use crate::domain::{SubjectId, TenantId};
-use crate::storage::{StorageError, Store, Transition};
+use crate::storage::{AuditContext, StorageError, Store, Transition};
 
 struct DemoRequisition {
     reference: &'static str,
@@ -104,6 +104,7 @@ fn invalid(what: &str) -> StorageError {
 /// Loads the demo data into `tenant`.
 pub async fn seed(store: &Store, tenant: &TenantId) -> Result<SeedReport, StorageError> {
     store.ensure_tenant(tenant).await?;
+    let audit = AuditContext::system("seed");
     let decided_by = SubjectId::parse("H1001").map_err(invalid)?;
     let mut report = SeedReport::default();
     let mut ids = std::collections::HashMap::new();
@@ -118,7 +119,7 @@ pub async fn seed(store: &Store, tenant: &TenantId) -> Result<SeedReport, Storag
             demo.status,
         )
         .map_err(|_| invalid(demo.reference))?;
-        let (_, requisition) = store.upsert_requisition(tenant, &draft).await?;
+        let (_, requisition) = store.upsert_requisition(tenant, &audit, &draft).await?;
         ids.insert(demo.reference, requisition.row.id);
         report.requisitions += 1;
     }
@@ -133,7 +134,7 @@ pub async fn seed(store: &Store, tenant: &TenantId) -> Result<SeedReport, Storag
             Some(demo.stage),
         )
         .map_err(|_| invalid(demo.reference))?;
-        let (_, application) = match store.upsert_application(tenant, &draft).await {
+        let (_, application) = match store.upsert_application(tenant, &audit, &draft).await {
             Ok(result) => result,
             // Already decided on an earlier run: the stage is final.
             Err(StorageError::Conflict(_)) => {
@@ -145,7 +146,14 @@ pub async fn seed(store: &Store, tenant: &TenantId) -> Result<SeedReport, Storag
         report.applications += 1;
         if let Some(outcome) = demo.outcome {
             if let Transition::Done(_) = store
-                .decide_application(tenant, application.id, outcome, demo.stage, &decided_by)
+                .decide_application(
+                    tenant,
+                    &audit,
+                    application.id,
+                    outcome,
+                    demo.stage,
+                    &decided_by,
+                )
                 .await?
             {
                 report.decisions += 1;

@@ -59,6 +59,7 @@ pub enum Operation {
     ReadCandidateActivity,
     ListFeedbackOnBehalf,
     ReadFeedbackOnBehalf,
+    ListAuditEvents,
 }
 
 /// Which roles hold the capability.
@@ -409,6 +410,13 @@ pub const MATRIX: &[Rule] = &[
         "GET",
         "/v1/employees/{employee_id}/feedback/{id}",
         Capability::Roles(PORTAL),
+        Scope::Tenant,
+    ),
+    row(
+        Operation::ListAuditEvents,
+        "GET",
+        "/v1/audit-events",
+        Capability::Roles(HR),
         Scope::Tenant,
     ),
 ];

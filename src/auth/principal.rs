@@ -40,6 +40,20 @@ impl Principal {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
+
+    /// Who is acting, for the audit trail (with the current request id).
+    pub fn audit(&self) -> crate::storage::AuditContext {
+        crate::storage::AuditContext {
+            actor: self.sub.as_str().to_owned(),
+            roles: self
+                .roles
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            request_id: crate::telemetry::current_request_id(),
+        }
+    }
 }
 
 impl FromRequest for Principal {

@@ -315,10 +315,11 @@ async fn create_application(
     require_requisition(&state, &principal, draft.requisition_id).await?;
     let hash = request_hash("create application", &*body);
     let render = Arc::new(|a: &Application| document(StatusCode::CREATED, a));
+    let audit = principal.audit();
     create_once(&state, &principal, key, hash, render, |claim| {
         state
             .store
-            .create_application(principal.tenant(), &draft, claim)
+            .create_application(principal.tenant(), &audit, &draft, claim)
     })
     .await
 }
@@ -363,7 +364,7 @@ async fn upsert_application(
     require_requisition(&state, &principal, draft.requisition_id).await?;
     let (created, application) = state
         .store
-        .upsert_application(principal.tenant(), &draft)
+        .upsert_application(principal.tenant(), &principal.audit(), &draft)
         .await?;
     respond(
         if created {
@@ -401,6 +402,7 @@ async fn decide_application(
         .store
         .decide_application(
             principal.tenant(),
+            &principal.audit(),
             path.id,
             body.outcome,
             body.stage_reached,

@@ -349,6 +349,13 @@ async fn page_of(
         )
         .await?;
     let (rows, next_cursor) = Cursor::page(rows, limit, |f| f.id);
+    super::feedback::audit_reads(
+        state,
+        principal,
+        "feedback.read",
+        rows.iter().map(|f| (f.id, f.candidate_id.as_str())),
+    )
+    .await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
         items.push(candidate_view(state, principal, row).await?);
@@ -441,6 +448,7 @@ async fn acknowledge(
         .store
         .acknowledge(
             principal.tenant(),
+            &principal.audit(),
             feedback.id,
             principal.sub(),
             body.usefulness_rating,
@@ -489,6 +497,7 @@ async fn set_progress(
         .store
         .set_action_progress(
             principal.tenant(),
+            &principal.audit(),
             feedback.id,
             path.action_id,
             body.status,
@@ -600,6 +609,7 @@ async fn request_follow_up(
         .store
         .create_follow_up(
             principal.tenant(),
+            &principal.audit(),
             &feedback,
             record.requisition_id,
             body.addressee,
@@ -738,6 +748,7 @@ async fn answer_follow_up(
         .store
         .answer_follow_up(
             principal.tenant(),
+            &principal.audit(),
             path.id,
             body.outcome,
             &note,
@@ -784,6 +795,13 @@ async fn candidate_activity(
     if !policy::can_see_requisition(&principal, &requisition.hiring_manager_ids) {
         return Err(ApiError::NotFound);
     }
+    super::feedback::audit_reads(
+        &state,
+        &principal,
+        "feedback.activity.read",
+        [(feedback.id, feedback.candidate_id.as_str())],
+    )
+    .await?;
     let acknowledgement = state
         .store
         .acknowledgement(principal.tenant(), feedback.id)
@@ -867,6 +885,13 @@ async fn get_feedback_on_behalf(
         .get_released_feedback(principal.tenant(), employee.as_str(), path.id)
         .await?
         .ok_or(ApiError::NotFound)?;
+    super::feedback::audit_reads(
+        &state,
+        &principal,
+        "feedback.read",
+        [(feedback.id, feedback.candidate_id.as_str())],
+    )
+    .await?;
     tracing::info!(employee = %employee, feedback = %feedback.id, reader = %principal.sub(), "released feedback read on the employee's behalf");
     Ok(web::Json(
         candidate_view(&state, &principal, feedback).await?,

@@ -240,10 +240,11 @@ async fn create_entry(
     let kind = path.catalog;
     let hash = request_hash(&format!("create {}", kind.path_segment()), &*body);
     let render = Arc::new(move |e: &CatalogEntry| document(StatusCode::CREATED, kind, e));
+    let audit = principal.audit();
     create_once(&state, &principal, key, hash, render, |claim| {
         state
             .store
-            .create_entry(principal.tenant(), kind, &entry, claim)
+            .create_entry(principal.tenant(), &audit, kind, &entry, claim)
     })
     .await
 }
@@ -287,7 +288,14 @@ async fn update_entry(
     let version = if_match.version()?;
     match state
         .store
-        .update_entry(principal.tenant(), path.catalog, &key, version, &change)
+        .update_entry(
+            principal.tenant(),
+            &principal.audit(),
+            path.catalog,
+            &key,
+            version,
+            &change,
+        )
         .await?
     {
         Versioned::Updated(entry) => {

@@ -248,6 +248,31 @@ async fn visible(state: &AppState, principal: &Principal, id: Uuid) -> ApiResult
     Ok(feedback)
 }
 
+/// Records that the caller read candidates' feedback (reads of one's own are not recorded).
+pub(super) async fn audit_reads<'a>(
+    state: &AppState,
+    principal: &Principal,
+    action: &str,
+    read: impl IntoIterator<Item = (Uuid, &'a str)>,
+) -> ApiResult<()> {
+    let reads: Vec<(String, String)> = read
+        .into_iter()
+        .filter(|(_, candidate)| *candidate != principal.sub().as_str())
+        .map(|(id, candidate)| (id.to_string(), candidate.to_owned()))
+        .collect();
+    state
+        .store
+        .audit_reads(
+            principal.tenant(),
+            &principal.audit(),
+            action,
+            "feedback",
+            &reads,
+        )
+        .await?;
+    Ok(())
+}
+
 /// Validates a document against the tenant's catalogs (keys on `previous` stay valid).
 async fn checked(
     state: &AppState,
@@ -371,11 +396,12 @@ async fn create_feedback(
             body: "{}".into(),
         })
     });
+    let audit = principal.audit();
     create_once(&state, &principal, key, hash, render, |claim| {
         state.store.create_feedback(
             principal.tenant(),
+            &audit,
             &application,
-            principal.sub(),
             &document,
             &notes,
             claim,
@@ -417,6 +443,13 @@ async fn list_feedback(
         .list_feedback(principal.tenant(), &query, limit + 1)
         .await?;
     let (rows, next_cursor) = Cursor::page(rows, limit, |f| f.id);
+    audit_reads(
+        &state,
+        &principal,
+        "feedback.read",
+        rows.iter().map(|f| (f.id, f.candidate_id.as_str())),
+    )
+    .await?;
     let items = rows
         .iter()
         .map(|f| FeedbackView::new(f, &principal))
@@ -442,6 +475,13 @@ async fn get_feedback(
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&principal, Operation::ReadFeedback)?;
     let feedback = visible(&state, &principal, path.id).await?;
+    audit_reads(
+        &state,
+        &principal,
+        "feedback.read",
+        [(feedback.id, feedback.candidate_id.as_str())],
+    )
+    .await?;
     respond(&feedback, &principal)
 }
 
@@ -489,7 +529,7 @@ async fn edit_feedback(
     };
     let result = state
         .store
-        .apply_feedback_step(principal.tenant(), path.id, &step)
+        .apply_feedback_step(principal.tenant(), &principal.audit(), path.id, &step)
         .await?;
     outcome(result, &principal, FeedbackAction::Edit)
 }
@@ -542,7 +582,7 @@ async fn submit_feedback(
         };
         match state
             .store
-            .apply_feedback_step(principal.tenant(), path.id, &step)
+            .apply_feedback_step(principal.tenant(), &principal.audit(), path.id, &step)
             .await?
         {
             Transition::Stale => continue,
@@ -588,7 +628,7 @@ async fn return_feedback(
     };
     let result = state
         .store
-        .apply_feedback_step(principal.tenant(), path.id, &step)
+        .apply_feedback_step(principal.tenant(), &principal.audit(), path.id, &step)
         .await?;
     outcome(result, &principal, FeedbackAction::Return)
 }
@@ -615,7 +655,7 @@ async fn approve_feedback(
     let step = Step::new(FeedbackAction::Approve, principal.sub());
     let result = state
         .store
-        .apply_feedback_step(principal.tenant(), path.id, &step)
+        .apply_feedback_step(principal.tenant(), &principal.audit(), path.id, &step)
         .await?;
     outcome(result, &principal, FeedbackAction::Approve)
 }
@@ -657,7 +697,7 @@ async fn release_feedback(
     let step = Step::new(FeedbackAction::Release, principal.sub());
     match state
         .store
-        .apply_feedback_step(principal.tenant(), path.id, &step)
+        .apply_feedback_step(principal.tenant(), &principal.audit(), path.id, &step)
         .await?
     {
         // A concurrent release won: answer as a retry would.
@@ -729,7 +769,7 @@ async fn amend_feedback(
     };
     let result = state
         .store
-        .apply_feedback_step(principal.tenant(), path.id, &step)
+        .apply_feedback_step(principal.tenant(), &principal.audit(), path.id, &step)
         .await?;
     outcome(result, &principal, FeedbackAction::Amend)
 }
@@ -751,7 +791,14 @@ async fn feedback_history(
     path: web::Path<FeedbackPath>,
 ) -> ApiResult<web::Json<FeedbackHistory>> {
     policy::authorize(&principal, Operation::ReadFeedbackHistory)?;
-    visible(&state, &principal, path.id).await?;
+    let feedback = visible(&state, &principal, path.id).await?;
+    audit_reads(
+        &state,
+        &principal,
+        "feedback.history.read",
+        [(feedback.id, feedback.candidate_id.as_str())],
+    )
+    .await?;
     let parse = |raw: &str| {
         FeedbackStatus::parse(raw)
             .ok_or_else(|| ApiError::Internal(format!("unknown status {raw:?}")))
@@ -845,7 +892,7 @@ async fn set_review_policy(
     };
     state
         .store
-        .set_review_policy(principal.tenant(), policy)
+        .set_review_policy(principal.tenant(), &principal.audit(), policy)
         .await?;
     tracing::info!(
         skip_hr_review = policy.skip_hr_review,

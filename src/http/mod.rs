@@ -2,6 +2,7 @@
 //! OpenAPI document are built, so the two cannot disagree.
 
 pub mod applications;
+pub mod audit;
 pub mod candidate;
 pub mod catalogs;
 mod docs;
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(applications::configure)
             .configure(feedback::configure)
             .configure(candidate::configure)
+            .configure(audit::configure)
             .service(
                 utoipa_actix_web::scope("/me")
                     .configure(applications::configure_me)

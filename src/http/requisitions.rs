@@ -317,10 +317,11 @@ async fn create_requisition(
     .map_err(ApiError::Validation)?;
     let hash = request_hash("create requisition", &*body);
     let render = Arc::new(|r: &Requisition| document(StatusCode::CREATED, r));
+    let audit = principal.audit();
     create_once(&state, &principal, key, hash, render, |claim| {
         state
             .store
-            .create_requisition(principal.tenant(), &draft, claim)
+            .create_requisition(principal.tenant(), &audit, &draft, claim)
     })
     .await
 }
@@ -366,7 +367,7 @@ async fn upsert_requisition(
     })?;
     let (created, requisition) = state
         .store
-        .upsert_requisition(principal.tenant(), &draft)
+        .upsert_requisition(principal.tenant(), &principal.audit(), &draft)
         .await?;
     respond(
         if created {
@@ -412,7 +413,13 @@ async fn update_requisition(
     let version = if_match.version()?;
     match state
         .store
-        .update_requisition(principal.tenant(), path.id, version, &change)
+        .update_requisition(
+            principal.tenant(),
+            &principal.audit(),
+            path.id,
+            version,
+            &change,
+        )
         .await?
     {
         Versioned::Updated(requisition) => respond(StatusCode::OK, &requisition),
@@ -431,7 +438,7 @@ async fn transition(
     policy::authorize(principal, operation)?;
     match state
         .store
-        .transition_requisition(principal.tenant(), id, to)
+        .transition_requisition(principal.tenant(), &principal.audit(), id, to)
         .await?
     {
         Transition::Done(requisition) => respond(StatusCode::OK, &requisition),

@@ -3,6 +3,7 @@
 use sqlx::types::Json;
 use uuid::Uuid;
 
+use super::audit::{audit_event, AuditContext};
 use super::rows::{Acknowledgement, ActionProgress, FollowUp, ReleasedFeedback};
 use super::{now, on_pool, BeginWrite, StorageError, StorageResult, Store};
 use crate::domain::candidate::{Addressee, FollowUpAnswer, FollowUpStatus, ProgressStatus};
@@ -92,23 +93,33 @@ impl Store {
     pub async fn acknowledge(
         &self,
         tenant: &TenantId,
+        audit: &AuditContext,
         feedback: Uuid,
         candidate: &SubjectId,
         rating: Option<i32>,
         comment: Option<&str>,
     ) -> StorageResult<Acknowledgement> {
-        on_pool!(self, pool => sqlx::query(
+        on_pool!(self, pool => async {
+            let mut tx = pool.begin_write().await?;
+            let inserted = sqlx::query(
                 "insert into feedback_acknowledgements (feedback_id, tenant_id, candidate_id, usefulness_rating, comment, acknowledged_at)
                  values ($1, $2, $3, $4, $5, $6) on conflict (feedback_id) do nothing")
-            .bind(feedback)
-            .bind(tenant.as_str())
-            .bind(candidate.as_str())
-            .bind(rating)
-            .bind(comment)
-            .bind(now())
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
+                .bind(feedback)
+                .bind(tenant.as_str())
+                .bind(candidate.as_str())
+                .bind(rating)
+                .bind(comment)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if inserted == 1 {
+                audit_event!(tx, tenant, audit, "feedback.acknowledge", "feedback", feedback, Some(candidate.as_str()),
+                             serde_json::json!({"usefulness_rating": rating}));
+            }
+            tx.commit().await?;
+            Ok::<(), StorageError>(())
+        }.await)?;
         self.acknowledgement(tenant, feedback)
             .await?
             .ok_or_else(|| StorageError::Other("acknowledgement vanished".into()))
@@ -131,25 +142,32 @@ impl Store {
     pub async fn set_action_progress(
         &self,
         tenant: &TenantId,
+        audit: &AuditContext,
         feedback: Uuid,
         action: Uuid,
         status: ProgressStatus,
         note: &str,
     ) -> StorageResult<ActionProgress> {
         let updated_at = now();
-        on_pool!(self, pool => sqlx::query(
+        on_pool!(self, pool => async {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(
                 "insert into action_progress (feedback_id, action_id, tenant_id, status, note, updated_at)
                  values ($1, $2, $3, $4, $5, $6)
                  on conflict (feedback_id, action_id) do update set status = $4, note = $5, updated_at = $6")
-            .bind(feedback)
-            .bind(action)
-            .bind(tenant.as_str())
-            .bind(status.as_str())
-            .bind(note)
-            .bind(updated_at)
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
+                .bind(feedback)
+                .bind(action)
+                .bind(tenant.as_str())
+                .bind(status.as_str())
+                .bind(note)
+                .bind(updated_at)
+                .execute(&mut *tx)
+                .await?;
+            audit_event!(tx, tenant, audit, "development_action.progress", "feedback", feedback, Some(audit.actor.as_str()),
+                         serde_json::json!({"action_id": action, "status": status.as_str()}));
+            tx.commit().await?;
+            Ok::<(), StorageError>(())
+        }.await)?;
         Ok(ActionProgress {
             action_id: action,
             status: status.as_str().to_owned(),
@@ -162,6 +180,7 @@ impl Store {
     pub async fn create_follow_up(
         &self,
         tenant: &TenantId,
+        audit: &AuditContext,
         feedback: &ReleasedFeedback,
         requisition_id: Uuid,
         addressee: Addressee,
@@ -201,6 +220,8 @@ impl Store {
             .bind(follow_up.created_at)
             .execute(&mut *tx)
             .await?;
+            audit_event!(tx, tenant, audit, "follow_up.create", "follow_up", follow_up.id, Some(follow_up.candidate_id.as_str()),
+                         serde_json::json!({"feedback_id": follow_up.feedback_id, "addressee": follow_up.addressee}));
             tx.commit().await?;
             Ok::<(), StorageError>(())
         }.await)?;
@@ -259,6 +280,7 @@ impl Store {
     pub async fn answer_follow_up(
         &self,
         tenant: &TenantId,
+        audit: &AuditContext,
         id: Uuid,
         answer: FollowUpAnswer,
         note: &str,
@@ -269,14 +291,23 @@ impl Store {
              where tenant_id = $1 and id = $2 and status = 'open'
              returning {FOLLOW_UP_COLUMNS}"
         );
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, FollowUp>(&sql)
-            .bind(tenant.as_str())
-            .bind(id)
-            .bind(answer.status().as_str())
-            .bind(note)
-            .bind(by.as_str())
-            .bind(now())
-            .fetch_optional(pool)
-            .await)?)
+        Ok(on_pool!(self, pool => async {
+            let mut tx = pool.begin_write().await?;
+            let row = sqlx::query_as::<_, FollowUp>(&sql)
+                .bind(tenant.as_str())
+                .bind(id)
+                .bind(answer.status().as_str())
+                .bind(note)
+                .bind(by.as_str())
+                .bind(now())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(row) = &row {
+                audit_event!(tx, tenant, audit, "follow_up.answer", "follow_up", id, Some(row.candidate_id.as_str()),
+                             serde_json::json!({"status": row.status}));
+            }
+            tx.commit().await?;
+            Ok::<_, StorageError>(row)
+        }.await)?)
     }
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::audit::{audit_event, AuditContext};
 use super::idempotency::{with_idempotency, IdempotencyClaim};
 use super::{
     now, on_pool, BeginWrite, CatalogEntry, StorageError, StorageResult, Store, Versioned,
@@ -49,6 +50,9 @@ impl Store {
                             .await?;
                     }
                 }
+                let system = AuditContext::system("provisioning");
+                audit_event!(tx, tenant, system, "tenant.provision", "tenant", tenant.as_str(), None::<&str>,
+                             serde_json::json!({}));
                 tracing::info!(tenant = %tenant, "tenant provisioned with default catalogs");
             }
             tx.commit().await?;
@@ -103,6 +107,7 @@ impl Store {
     pub async fn create_entry(
         &self,
         tenant: &TenantId,
+        audit: &AuditContext,
         kind: CatalogKind,
         entry: &NewEntry,
         claim: Option<IdempotencyClaim<CatalogEntry>>,
@@ -121,6 +126,8 @@ impl Store {
                     .bind(created_at)
                     .execute(&mut *tx)
                     .await?;
+                audit_event!(tx, tenant, audit, "catalog.create", kind.as_str(), entry.key.as_str(), None::<&str>,
+                             serde_json::json!({}));
                 entry_row(entry, created_at)
             });
             tx.commit().await?;
@@ -139,6 +146,7 @@ impl Store {
     pub async fn update_entry(
         &self,
         tenant: &TenantId,
+        audit: &AuditContext,
         kind: CatalogKind,
         key: &CatalogKey,
         version: i64,
@@ -154,17 +162,26 @@ impl Store {
              where tenant_id = $1 and kind = $2 and key = $3 and version = $4
              returning {ENTRY_COLUMNS}"
         );
-        let updated = on_pool!(self, pool => sqlx::query_as::<_, CatalogEntry>(&sql)
-            .bind(tenant.as_str())
-            .bind(kind.as_str())
-            .bind(key.as_str())
-            .bind(version)
-            .bind(change.name.as_deref())
-            .bind(change.description.as_deref())
-            .bind(change.active)
-            .bind(now())
-            .fetch_optional(pool)
-            .await)?;
+        let updated: Option<CatalogEntry> = on_pool!(self, pool => async {
+            let mut tx = pool.begin_write().await?;
+            let row = sqlx::query_as::<_, CatalogEntry>(&sql)
+                .bind(tenant.as_str())
+                .bind(kind.as_str())
+                .bind(key.as_str())
+                .bind(version)
+                .bind(change.name.as_deref())
+                .bind(change.description.as_deref())
+                .bind(change.active)
+                .bind(now())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(row) = &row {
+                audit_event!(tx, tenant, audit, "catalog.update", kind.as_str(), key.as_str(), None::<&str>,
+                             serde_json::json!({"version": row.version, "active": row.active}));
+            }
+            tx.commit().await?;
+            Ok::<_, StorageError>(row)
+        }.await)?;
         Ok(match updated {
             Some(entry) => Versioned::Updated(entry),
             None if self.get_entry(tenant, kind, key).await?.is_some() => Versioned::Stale,

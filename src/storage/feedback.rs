@@ -3,6 +3,7 @@
 use sqlx::types::Json;
 use uuid::Uuid;
 
+use super::audit::{audit_event, AuditContext};
 use super::hiring::Transition;
 use super::idempotency::{with_idempotency, IdempotencyClaim};
 use super::rows::{Application, Feedback, FeedbackEvent, FeedbackRevision};
@@ -92,14 +93,21 @@ impl Store {
     pub async fn set_review_policy(
         &self,
         tenant: &TenantId,
+        audit: &AuditContext,
         policy: ReviewPolicy,
     ) -> StorageResult<()> {
-        on_pool!(self, pool => sqlx::query("update tenants set skip_hr_review = $2 where id = $1")
-            .bind(tenant.as_str())
-            .bind(policy.skip_hr_review)
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
+        on_pool!(self, pool => async {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query("update tenants set skip_hr_review = $2 where id = $1")
+                .bind(tenant.as_str())
+                .bind(policy.skip_hr_review)
+                .execute(&mut *tx)
+                .await?;
+            audit_event!(tx, tenant, audit, "review_policy.update", "tenant", tenant.as_str(), None::<&str>,
+                         serde_json::json!({"skip_hr_review": policy.skip_hr_review}));
+            tx.commit().await?;
+            Ok::<(), StorageError>(())
+        }.await)?;
         Ok(())
     }
 
@@ -107,8 +115,8 @@ impl Store {
     pub async fn create_feedback(
         &self,
         tenant: &TenantId,
+        audit: &AuditContext,
         application: &Application,
-        author: &SubjectId,
         document: &FeedbackDocument,
         internal_notes: &str,
         claim: Option<IdempotencyClaim<Feedback>>,
@@ -119,7 +127,8 @@ impl Store {
             application_id: application.id,
             requisition_id: application.requisition_id,
             candidate_id: application.candidate_id.clone(),
-            author_id: author.as_str().to_owned(),
+            // The author is whoever starts the draft.
+            author_id: audit.actor.clone(),
             status: FeedbackStatus::Draft.as_str().to_owned(),
             revision: 0,
             document: Json(document.clone()),
@@ -152,7 +161,9 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 record_event!(tx, tenant, feedback.id, FeedbackAction::Create.as_str(), None::<&str>,
-                              FeedbackStatus::Draft.as_str(), author.as_str(), None::<&str>, now);
+                              FeedbackStatus::Draft.as_str(), audit.actor.as_str(), None::<&str>, now);
+                audit_event!(tx, tenant, audit, "feedback.create", "feedback", feedback.id,
+                             Some(feedback.candidate_id.as_str()), serde_json::json!({"application_id": feedback.application_id}));
                 feedback.clone()
             });
             tx.commit().await?;
@@ -217,6 +228,7 @@ impl Store {
     pub async fn apply_feedback_step(
         &self,
         tenant: &TenantId,
+        audit: &AuditContext,
         id: Uuid,
         step: &Step<'_>,
     ) -> StorageResult<Transition<Feedback>> {
@@ -282,6 +294,9 @@ impl Store {
                 }
                 record_event!(tx, tenant, id, step.action.as_str(), Some(from.as_str()), to.as_str(),
                               step.actor.as_str(), step.comment, now);
+                audit_event!(tx, tenant, audit, format!("feedback.{}", step.action.as_str()), "feedback", id,
+                             Some(current.candidate_id.as_str()),
+                             serde_json::json!({"from": from.as_str(), "to": to.as_str(), "revision": next.revision}));
                 if snapshot {
                     sqlx::query(
                         "insert into feedback_revisions

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
+use super::audit::{audit_event, AuditContext};
 use super::idempotency::{with_idempotency, IdempotencyClaim};
 use super::rows::{Application, OwnApplication, PersonRow, Requisition, RequisitionRow};
 use super::{now, on_pool, BeginWrite, StorageError, StorageResult, Store, Versioned};
@@ -65,6 +66,7 @@ impl Store {
     pub async fn create_requisition(
         &self,
         tenant: &TenantId,
+        audit: &AuditContext,
         draft: &RequisitionDraft,
         claim: Option<IdempotencyClaim<Requisition>>,
     ) -> StorageResult<Requisition> {
@@ -112,6 +114,8 @@ impl Store {
                         .await?;
                     }
                 }
+                audit_event!(tx, tenant, audit, "requisition.create", "requisition", id, None::<&str>,
+                             serde_json::json!({"status": row.status}));
                 Requisition {
                     row: row.clone(),
                     hiring_manager_ids: draft.hiring_manager_ids.iter().map(|p| p.as_str().to_owned()).collect(),
@@ -241,6 +245,7 @@ impl Store {
     pub async fn update_requisition(
         &self,
         tenant: &TenantId,
+        audit: &AuditContext,
         id: Uuid,
         version: i64,
         change: &RequisitionChange,
@@ -263,12 +268,14 @@ impl Store {
                 .bind(now())
                 .fetch_optional(&mut *tx)
                 .await?;
-            if row.is_some() {
+            if let Some(row) = &row {
                 for (relation, people) in [("hiring_manager", &change.hiring_manager_ids), ("hr_partner", &change.hr_partner_ids)] {
                     if let Some(people) = people {
                         replace_people!(tx, tenant, id, relation, people);
                     }
                 }
+                audit_event!(tx, tenant, audit, "requisition.update", "requisition", id, None::<&str>,
+                             serde_json::json!({"version": row.version}));
             }
             tx.commit().await?;
             Ok::<_, StorageError>(row)
@@ -287,6 +294,7 @@ impl Store {
     pub async fn transition_requisition(
         &self,
         tenant: &TenantId,
+        audit: &AuditContext,
         id: Uuid,
         to: RequisitionStatus,
     ) -> StorageResult<Transition<Requisition>> {
@@ -309,14 +317,23 @@ impl Store {
                  where tenant_id = $1 and id = $2 and version = $3
                  returning {REQUISITION_COLUMNS}"
             );
-            let row = on_pool!(self, pool => sqlx::query_as::<_, RequisitionRow>(&sql)
-                .bind(tenant.as_str())
-                .bind(id)
-                .bind(current.row.version)
-                .bind(to.as_str())
-                .bind(now())
-                .fetch_optional(pool)
-                .await)?;
+            let row: Option<RequisitionRow> = on_pool!(self, pool => async {
+                let mut tx = pool.begin_write().await?;
+                let row = sqlx::query_as::<_, RequisitionRow>(&sql)
+                    .bind(tenant.as_str())
+                    .bind(id)
+                    .bind(current.row.version)
+                    .bind(to.as_str())
+                    .bind(now())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if row.is_some() {
+                    audit_event!(tx, tenant, audit, "requisition.status", "requisition", id, None::<&str>,
+                                 serde_json::json!({"from": from.as_str(), "to": to.as_str()}));
+                }
+                tx.commit().await?;
+                Ok::<_, StorageError>(row)
+            }.await)?;
             if let Some(row) = row {
                 return Ok(Transition::Done(Requisition { row, ..current }));
             }
@@ -330,6 +347,7 @@ impl Store {
     pub async fn upsert_requisition(
         &self,
         tenant: &TenantId,
+        audit: &AuditContext,
         draft: &RequisitionDraft,
     ) -> StorageResult<(bool, Requisition)> {
         let Some(external_ref) = draft.external_ref.as_ref() else {
@@ -342,7 +360,7 @@ impl Store {
                 .get_requisition_by_ref(tenant, external_ref.as_str())
                 .await?
             else {
-                match self.create_requisition(tenant, draft, None).await {
+                match self.create_requisition(tenant, audit, draft, None).await {
                     Ok(created) => return Ok((true, created)),
                     Err(StorageError::Conflict(_)) => continue,
                     Err(other) => return Err(other),
@@ -390,9 +408,11 @@ impl Store {
                     .bind(now())
                     .fetch_optional(&mut *tx)
                     .await?;
-                if row.is_some() {
+                if let Some(row) = &row {
                     replace_people!(tx, tenant, id, "hiring_manager", &draft.hiring_manager_ids);
                     replace_people!(tx, tenant, id, "hr_partner", &draft.hr_partner_ids);
+                    audit_event!(tx, tenant, audit, "requisition.sync", "requisition", id, None::<&str>,
+                                 serde_json::json!({"version": row.version, "status": row.status}));
                 }
                 tx.commit().await?;
                 Ok::<_, StorageError>(row)
@@ -410,6 +430,7 @@ impl Store {
     pub async fn create_application(
         &self,
         tenant: &TenantId,
+        audit: &AuditContext,
         draft: &ApplicationDraft,
         claim: Option<IdempotencyClaim<Application>>,
     ) -> StorageResult<Application> {
@@ -447,6 +468,8 @@ impl Store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                audit_event!(tx, tenant, audit, "application.create", "application", application.id,
+                             Some(application.candidate_id.as_str()), serde_json::json!({"requisition_id": application.requisition_id}));
                 application.clone()
             });
             tx.commit().await?;
@@ -545,6 +568,7 @@ impl Store {
     pub async fn decide_application(
         &self,
         tenant: &TenantId,
+        audit: &AuditContext,
         id: Uuid,
         outcome: Outcome,
         stage_reached: Stage,
@@ -556,15 +580,24 @@ impl Store {
              where tenant_id = $1 and id = $2 and status = 'active'
              returning {APPLICATION_COLUMNS}"
         );
-        let decided = on_pool!(self, pool => sqlx::query_as::<_, Application>(&sql)
-            .bind(tenant.as_str())
-            .bind(id)
-            .bind(outcome.status().as_str())
-            .bind(stage_reached.as_str())
-            .bind(now())
-            .bind(decided_by.as_str())
-            .fetch_optional(pool)
-            .await)?;
+        let decided: Option<Application> = on_pool!(self, pool => async {
+            let mut tx = pool.begin_write().await?;
+            let row = sqlx::query_as::<_, Application>(&sql)
+                .bind(tenant.as_str())
+                .bind(id)
+                .bind(outcome.status().as_str())
+                .bind(stage_reached.as_str())
+                .bind(now())
+                .bind(decided_by.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(row) = &row {
+                audit_event!(tx, tenant, audit, "application.decide", "application", id, Some(row.candidate_id.as_str()),
+                             serde_json::json!({"outcome": row.status, "stage_reached": row.stage_reached}));
+            }
+            tx.commit().await?;
+            Ok::<_, StorageError>(row)
+        }.await)?;
         Ok(match decided {
             Some(application) => Transition::Done(application),
             None => match self.get_application(tenant, id).await? {
@@ -580,6 +613,7 @@ impl Store {
     pub async fn upsert_application(
         &self,
         tenant: &TenantId,
+        audit: &AuditContext,
         draft: &ApplicationDraft,
     ) -> StorageResult<(bool, Application)> {
         let Some(external_ref) = draft.external_ref.as_ref() else {
@@ -593,7 +627,7 @@ impl Store {
                 .fetch_optional(pool)
                 .await)?;
             let Some(current) = current else {
-                match self.create_application(tenant, draft, None).await {
+                match self.create_application(tenant, audit, draft, None).await {
                     Ok(created) => return Ok((true, created)),
                     Err(StorageError::Conflict(_))
                         if self
@@ -625,14 +659,23 @@ impl Store {
                  where tenant_id = $1 and id = $2 and version = $3
                  returning {APPLICATION_COLUMNS}"
             );
-            let updated = on_pool!(self, pool => sqlx::query_as::<_, Application>(&sql)
-                .bind(tenant.as_str())
-                .bind(current.id)
-                .bind(current.version)
-                .bind(draft.stage_reached.as_str())
-                .bind(now())
-                .fetch_optional(pool)
-                .await)?;
+            let updated: Option<Application> = on_pool!(self, pool => async {
+                let mut tx = pool.begin_write().await?;
+                let row = sqlx::query_as::<_, Application>(&sql)
+                    .bind(tenant.as_str())
+                    .bind(current.id)
+                    .bind(current.version)
+                    .bind(draft.stage_reached.as_str())
+                    .bind(now())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if let Some(row) = &row {
+                    audit_event!(tx, tenant, audit, "application.sync", "application", row.id, Some(row.candidate_id.as_str()),
+                                 serde_json::json!({"stage_reached": row.stage_reached}));
+                }
+                tx.commit().await?;
+                Ok::<_, StorageError>(row)
+            }.await)?;
             if let Some(updated) = updated {
                 return Ok((false, updated));
             }

@@ -5,6 +5,7 @@
 //! both (most of it: `$n` placeholders, `returning` and `on conflict` work on both), `on_pool!`
 //! writes the body once and expands it per backend.
 
+pub mod audit;
 mod candidate;
 mod catalog;
 mod feedback;
@@ -25,6 +26,7 @@ use sqlx::{PgPool, SqlitePool};
 
 use crate::config::PoolSettings;
 
+pub use audit::{AuditContext, AuditEvent, AuditFilter};
 pub use candidate::FollowUpFilter;
 pub use feedback::{FeedbackFilter, Step};
 pub use hiring::{ApplicationFilter, RequisitionFilter, Transition};

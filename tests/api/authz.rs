@@ -438,6 +438,9 @@ async fn probe(
                 .hiding(&[id(&world.mine_fb_globex), INTERNAL])
         }
         (Operation::ListFeedbackOnBehalf, _) => return None,
+        (Operation::ListAuditEvents, Own) => Probe::new(Method::GET, "/v1/audit-events?limit=200", Expect::Status(200))
+            .hiding(&[id(&world.globex_req), id(&world.globex_fb), INTERNAL]),
+        (Operation::ListAuditEvents, _) => return None,
         (Operation::ReadFeedbackOnBehalf, r) => {
             let target = match r {
                 Own => &world.mine_fb,

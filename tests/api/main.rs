@@ -8,6 +8,7 @@ pub mod common;
 mod helpers;
 mod keys;
 
+mod audit;
 mod auth;
 mod authz;
 mod candidate;

@@ -21,6 +21,10 @@ backend_tests!(
     catalogs_are_isolated_per_tenant,
 );
 
+fn audit() -> debrief::storage::AuditContext {
+    debrief::storage::AuditContext::system("storage-test")
+}
+
 fn tenant(id: &str) -> TenantId {
     TenantId::parse(id).expect("tenant")
 }
@@ -102,12 +106,12 @@ async fn a_duplicate_key_is_a_conflict_and_leaves_the_first_entry(backend: Backe
     store.ensure_tenant(&acme).await.expect("tenant");
     let first = NewEntry::parse("negotiation", "Negotiation", None).expect("entry");
     store
-        .create_entry(&acme, CatalogKind::Competencies, &first, None)
+        .create_entry(&acme, &audit(), CatalogKind::Competencies, &first, None)
         .await
         .expect("create");
     let second = NewEntry::parse("negotiation", "Other", Some("x")).expect("entry");
     let error = store
-        .create_entry(&acme, CatalogKind::Competencies, &second, None)
+        .create_entry(&acme, &audit(), CatalogKind::Competencies, &second, None)
         .await
         .expect_err("duplicate");
     assert!(matches!(error, StorageError::Conflict(_)), "{error:?}");
@@ -130,7 +134,7 @@ async fn an_update_applies_only_at_the_current_version(backend: Backend) {
     };
     let k = key("skills_gap");
     let updated = store
-        .update_entry(&acme, CatalogKind::ReasonCodes, &k, 1, &retire)
+        .update_entry(&acme, &audit(), CatalogKind::ReasonCodes, &k, 1, &retire)
         .await
         .expect("update");
     let Versioned::Updated(entry) = updated else {
@@ -138,12 +142,19 @@ async fn an_update_applies_only_at_the_current_version(backend: Backend) {
     };
     assert_eq!((entry.active, entry.version), (false, 2));
     let stale = store
-        .update_entry(&acme, CatalogKind::ReasonCodes, &k, 1, &retire)
+        .update_entry(&acme, &audit(), CatalogKind::ReasonCodes, &k, 1, &retire)
         .await
         .expect("update");
     assert!(matches!(stale, Versioned::Stale), "{stale:?}");
     let missing = store
-        .update_entry(&acme, CatalogKind::ReasonCodes, &key("nope"), 1, &retire)
+        .update_entry(
+            &acme,
+            &audit(),
+            CatalogKind::ReasonCodes,
+            &key("nope"),
+            1,
+            &retire,
+        )
         .await
         .expect("update");
     assert!(matches!(missing, Versioned::NotFound), "{missing:?}");
@@ -156,7 +167,7 @@ async fn timestamps_round_trip_to_the_microsecond(backend: Backend) {
     store.ensure_tenant(&acme).await.expect("tenant");
     let entry = NewEntry::parse("precision", "Precision", None).expect("entry");
     let created = store
-        .create_entry(&acme, CatalogKind::Competencies, &entry, None)
+        .create_entry(&acme, &audit(), CatalogKind::Competencies, &entry, None)
         .await
         .expect("create");
     let read = store
@@ -175,7 +186,7 @@ async fn catalogs_are_isolated_per_tenant(backend: Backend) {
     store.ensure_tenant(&globex).await.expect("tenant");
     let entry = NewEntry::parse("acme_only", "Acme only", None).expect("entry");
     store
-        .create_entry(&acme, CatalogKind::Competencies, &entry, None)
+        .create_entry(&acme, &audit(), CatalogKind::Competencies, &entry, None)
         .await
         .expect("create");
     let seen = store
@@ -190,6 +201,7 @@ async fn catalogs_are_isolated_per_tenant(backend: Backend) {
     let result = store
         .update_entry(
             &globex,
+            &audit(),
             CatalogKind::Competencies,
             &key("acme_only"),
             1,
@@ -235,6 +247,7 @@ mod hiring {
         IdempotencyClaim, RequisitionFilter, ResponseToStore, StorageError, Store, Transition,
     };
 
+    use super::audit;
     use crate::backend_tests;
     use crate::common::{Backend, TestDatabase};
 
@@ -271,11 +284,11 @@ mod hiring {
         let db = TestDatabase::create(&backend).await;
         let (store, acme) = store(&db).await;
         let a = store
-            .create_requisition(&acme, &draft("A", &["M2", "M1"], None), None)
+            .create_requisition(&acme, &audit(), &draft("A", &["M2", "M1"], None), None)
             .await
             .expect("create");
         store
-            .create_requisition(&acme, &draft("B", &["M3"], None), None)
+            .create_requisition(&acme, &audit(), &draft("B", &["M3"], None), None)
             .await
             .expect("create");
         let read = store
@@ -314,7 +327,12 @@ mod hiring {
         for i in 0..6 {
             ids.push(
                 store
-                    .create_requisition(&acme, &draft(&format!("R{i}"), &["M1"], None), None)
+                    .create_requisition(
+                        &acme,
+                        &audit(),
+                        &draft(&format!("R{i}"), &["M1"], None),
+                        None,
+                    )
                     .await
                     .expect("create")
                     .row
@@ -339,18 +357,18 @@ mod hiring {
         let db = TestDatabase::create(&backend).await;
         let (store, acme) = store(&db).await;
         let (created, first) = store
-            .upsert_requisition(&acme, &draft("A", &["M1"], Some("ATS-1")))
+            .upsert_requisition(&acme, &audit(), &draft("A", &["M1"], Some("ATS-1")))
             .await
             .expect("upsert");
         assert!(created);
         let (created, again) = store
-            .upsert_requisition(&acme, &draft("A", &["M1"], Some("ATS-1")))
+            .upsert_requisition(&acme, &audit(), &draft("A", &["M1"], Some("ATS-1")))
             .await
             .expect("upsert");
         assert!(!created);
         assert_eq!(again, first);
         let (_, changed) = store
-            .upsert_requisition(&acme, &draft("A", &["M2"], Some("ATS-1")))
+            .upsert_requisition(&acme, &audit(), &draft("A", &["M2"], Some("ATS-1")))
             .await
             .expect("upsert");
         assert_eq!(
@@ -363,23 +381,28 @@ mod hiring {
         let db = TestDatabase::create(&backend).await;
         let (store, acme) = store(&db).await;
         let r = store
-            .create_requisition(&acme, &draft("A", &["M1"], None), None)
+            .create_requisition(&acme, &audit(), &draft("A", &["M1"], None), None)
             .await
             .expect("create");
         let cancelled = store
-            .transition_requisition(&acme, r.row.id, RequisitionStatus::Cancelled)
+            .transition_requisition(&acme, &audit(), r.row.id, RequisitionStatus::Cancelled)
             .await
             .expect("move");
         assert!(
             matches!(cancelled, Transition::Done(ref c) if c.row.status == "cancelled" && c.row.version == 2)
         );
         let reopened = store
-            .transition_requisition(&acme, r.row.id, RequisitionStatus::Open)
+            .transition_requisition(&acme, &audit(), r.row.id, RequisitionStatus::Open)
             .await
             .expect("move");
         assert!(matches!(reopened, Transition::Illegal(_)), "{reopened:?}");
         let missing = store
-            .transition_requisition(&acme, uuid::Uuid::now_v7(), RequisitionStatus::Closed)
+            .transition_requisition(
+                &acme,
+                &audit(),
+                uuid::Uuid::now_v7(),
+                RequisitionStatus::Closed,
+            )
             .await
             .expect("move");
         assert!(matches!(missing, Transition::NotFound));
@@ -389,12 +412,13 @@ mod hiring {
         let db = TestDatabase::create(&backend).await;
         let (store, acme) = store(&db).await;
         let r = store
-            .create_requisition(&acme, &draft("A", &["M1"], None), None)
+            .create_requisition(&acme, &audit(), &draft("A", &["M1"], None), None)
             .await
             .expect("create");
         let application = store
             .create_application(
                 &acme,
+                &audit(),
                 &ApplicationDraft::parse(r.row.id, "E1", None, None).expect("draft"),
                 None,
             )
@@ -402,7 +426,14 @@ mod hiring {
             .expect("create");
         let hr = SubjectId::parse("H1").expect("sub");
         let first = store
-            .decide_application(&acme, application.id, Outcome::Rejected, Stage::Final, &hr)
+            .decide_application(
+                &acme,
+                &audit(),
+                application.id,
+                Outcome::Rejected,
+                Stage::Final,
+                &hr,
+            )
             .await
             .expect("decide");
         let Transition::Done(decided) = first else {
@@ -414,7 +445,14 @@ mod hiring {
         );
         assert!(decided.decided_at.is_some());
         let second = store
-            .decide_application(&acme, application.id, Outcome::Hired, Stage::Final, &hr)
+            .decide_application(
+                &acme,
+                &audit(),
+                application.id,
+                Outcome::Hired,
+                Stage::Final,
+                &hr,
+            )
             .await
             .expect("decide");
         assert!(
@@ -424,6 +462,7 @@ mod hiring {
         let duplicate = store
             .create_application(
                 &acme,
+                &audit(),
                 &ApplicationDraft::parse(r.row.id, "E1", None, None).expect("draft"),
                 None,
             )
@@ -451,7 +490,12 @@ mod hiring {
             }),
         };
         let created = store
-            .create_requisition(&acme, &draft("Once", &["M1"], None), Some(claim()))
+            .create_requisition(
+                &acme,
+                &audit(),
+                &draft("Once", &["M1"], None),
+                Some(claim()),
+            )
             .await
             .expect("create");
         let stored = store
@@ -467,7 +511,12 @@ mod hiring {
         );
         assert_eq!(stored.body.as_deref(), Some("Once"));
         let again = store
-            .create_requisition(&acme, &draft("Twice", &["M1"], None), Some(claim()))
+            .create_requisition(
+                &acme,
+                &audit(),
+                &draft("Twice", &["M1"], None),
+                Some(claim()),
+            )
             .await;
         assert!(
             matches!(again, Err(StorageError::IdempotencyKeyInUse)),
@@ -526,5 +575,63 @@ mod seed {
         assert!(rejected
             .iter()
             .all(|a| a.candidate_id == "E1001" && a.decided_by.as_deref() == Some("H1001")));
+    }
+}
+
+mod audit_trail {
+    use debrief::domain::TenantId;
+    use sqlx::{ConnectOptions, Connection};
+
+    use crate::backend_tests;
+    use crate::common::{Backend, TestDatabase};
+
+    backend_tests!(the_database_refuses_to_change_or_delete_audit_events);
+
+    async fn the_database_refuses_to_change_or_delete_audit_events(backend: Backend) {
+        let db = TestDatabase::create(&backend).await;
+        let store = db.store().await;
+        let acme = TenantId::parse("acme").expect("tenant");
+        store.ensure_tenant(&acme).await.expect("tenant");
+        // Provisioning wrote one event; now try to tamper with it behind the API's back.
+        let statements = [
+            "update audit_events set actor = 'someone-else'",
+            "delete from audit_events",
+        ];
+        for statement in statements {
+            let result = match &backend {
+                Backend::Sqlite => {
+                    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+                        .filename(db.dir.path().join("debrief.db"))
+                        .connect()
+                        .await
+                        .expect("connect");
+                    let result = sqlx::query(statement).execute(&mut conn).await;
+                    conn.close().await.ok();
+                    result.map(|r| r.rows_affected())
+                }
+                Backend::Postgres(_) => {
+                    let mut conn =
+                        <sqlx::postgres::PgConnectOptions as std::str::FromStr>::from_str(&db.url)
+                            .expect("url")
+                            .connect()
+                            .await
+                            .expect("connect");
+                    let result = sqlx::query(statement).execute(&mut conn).await;
+                    conn.close().await.ok();
+                    result.map(|r| r.rows_affected())
+                }
+            };
+            let error = result.expect_err(statement).to_string();
+            assert!(error.contains("append-only"), "{statement}: {error}");
+        }
+        let events = store
+            .list_audit_events(&acme, &debrief::storage::AuditFilter::default(), 10)
+            .await
+            .expect("list");
+        assert_eq!(events.len(), 1);
+        assert_eq!(
+            (events[0].action.as_str(), events[0].actor.as_str()),
+            ("tenant.provision", "provisioning")
+        );
     }
 }
