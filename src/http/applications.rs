@@ -205,16 +205,7 @@ async fn visible(state: &AppState, principal: &Principal, id: Uuid) -> ApiResult
         .get_application(principal.tenant(), id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    if policy::requisition_scope(principal).is_some() {
-        let requisition = state
-            .store
-            .get_requisition(principal.tenant(), application.requisition_id)
-            .await?
-            .ok_or(ApiError::NotFound)?;
-        if !policy::can_see_requisition(principal, &requisition.hiring_manager_ids) {
-            return Err(ApiError::NotFound);
-        }
-    }
+    super::requisitions::ensure_visible(state, principal, application.requisition_id).await?;
     Ok(application)
 }
 

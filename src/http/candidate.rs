@@ -733,16 +733,13 @@ async fn answer_follow_up(
         .get_follow_up(principal.tenant(), path.id)
         .await?
         .ok_or(ApiError::NotFound)?;
+    // HR answers any request; a hiring manager only those addressed to the manager on their
+    // requisitions.
     if !principal.has(Role::Hr) {
-        let requisition = state
-            .store
-            .get_requisition(principal.tenant(), request.requisition_id)
-            .await?
-            .ok_or(ApiError::NotFound)?;
-        let addressed = request.addressee == Addressee::Manager.as_str();
-        if !addressed || !policy::can_see_requisition(&principal, &requisition.hiring_manager_ids) {
+        if request.addressee != Addressee::Manager.as_str() {
             return Err(ApiError::NotFound);
         }
+        super::requisitions::ensure_visible(&state, &principal, request.requisition_id).await?;
     }
     match state
         .store
@@ -787,14 +784,7 @@ async fn candidate_activity(
         .get_feedback(principal.tenant(), path.id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let requisition = state
-        .store
-        .get_requisition(principal.tenant(), feedback.requisition_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if !policy::can_see_requisition(&principal, &requisition.hiring_manager_ids) {
-        return Err(ApiError::NotFound);
-    }
+    super::requisitions::ensure_visible(&state, &principal, feedback.requisition_id).await?;
     super::feedback::audit_reads(
         &state,
         &principal,

@@ -235,16 +235,7 @@ async fn visible(state: &AppState, principal: &Principal, id: Uuid) -> ApiResult
         .get_feedback(principal.tenant(), id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    if policy::requisition_scope(principal).is_some() {
-        let requisition = state
-            .store
-            .get_requisition(principal.tenant(), feedback.requisition_id)
-            .await?
-            .ok_or(ApiError::NotFound)?;
-        if !policy::can_see_requisition(principal, &requisition.hiring_manager_ids) {
-            return Err(ApiError::NotFound);
-        }
-    }
+    super::requisitions::ensure_visible(state, principal, feedback.requisition_id).await?;
     Ok(feedback)
 }
 
@@ -368,14 +359,7 @@ async fn create_feedback(
         .get_application(principal.tenant(), path.id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let requisition = state
-        .store
-        .get_requisition(principal.tenant(), application.requisition_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if !policy::can_see_requisition(&principal, &requisition.hiring_manager_ids) {
-        return Err(ApiError::NotFound);
-    }
+    super::requisitions::ensure_visible(&state, &principal, application.requisition_id).await?;
     let body = body.into_inner();
     let hash = request_hash(&format!("create feedback {}", application.id), &body);
     let (document, notes) = checked(

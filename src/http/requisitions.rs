@@ -188,6 +188,19 @@ fn respond(status: StatusCode, requisition: &Requisition) -> ApiResult<HttpRespo
     Ok(response(&document(status, requisition), false))
 }
 
+/// 404 unless the caller may see the requisition `id`: HR and the HR portal always may (no
+/// lookup); a hiring manager when it lists them. Guards everything hanging off a requisition.
+pub(super) async fn ensure_visible(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+) -> ApiResult<()> {
+    if policy::requisition_scope(principal).is_none() {
+        return Ok(());
+    }
+    visible(state, principal, id).await.map(|_| ())
+}
+
 /// A requisition the caller may see, or 404.
 async fn visible(state: &AppState, principal: &Principal, id: Uuid) -> ApiResult<Requisition> {
     let requisition = state
