@@ -5,6 +5,8 @@
 //! Everything here is built from `FeedbackDocument`, which has no internal field: the
 //! redaction is a property of the type, not a filter that could be forgotten.
 
+use std::sync::Arc;
+
 use actix_web::{get, post, put, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -21,9 +23,13 @@ use crate::domain::catalog::bounded_text;
 use crate::domain::feedback::{DevelopmentAction, FeedbackDocument, Horizon};
 use crate::domain::{Role, SubjectId};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::storage::{Acknowledgement, ActionProgress, FollowUp, FollowUpFilter, ReleasedFeedback};
+use crate::storage::{
+    Acknowledgement, ActionProgress, FollowUp, FollowUpFilter, NewFollowUp, ReleasedFeedback,
+    ResponseToStore,
+};
 
 use super::extract::Body;
+use super::idempotency::{create_once, request_hash, IdempotencyKey};
 use super::schema::EmployeeId;
 use super::{AppState, Cursor, PageParams};
 
@@ -565,13 +571,13 @@ async fn own_plan(
 /// Ask for a follow-up conversation with the hiring manager or HR.
 #[utoipa::path(
     tag = "me",
-    params(OwnFeedbackPath),
+    params(OwnFeedbackPath, ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create safe", pattern = "^[!-~]{1,255}$")),
     request_body = FollowUpBody,
     responses(
         (status = 201, description = "Requested", body = FollowUpView),
         (status = 400, description = "Malformed body", body = Problem, content_type = PROBLEM),
         (status = 404, description = "Not yours, not released, or unknown", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Invalid message or times", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Invalid message or times, or an Idempotency-Key reused with another body", body = Problem, content_type = PROBLEM),
     )
 )]
 #[post("/feedback/{id}/follow-ups")]
@@ -579,6 +585,7 @@ async fn request_follow_up(
     state: web::Data<AppState>,
     principal: Principal,
     path: web::Path<OwnFeedbackPath>,
+    key: IdempotencyKey,
     body: Body<FollowUpBody>,
 ) -> ApiResult<actix_web::HttpResponse> {
     policy::authorize(&principal, Operation::RequestFollowUp)?;
@@ -605,25 +612,30 @@ async fn request_follow_up(
         .get_feedback(principal.tenant(), feedback.id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let created = state
-        .store
-        .create_follow_up(
-            principal.tenant(),
-            &principal.audit(),
-            &feedback,
-            record.requisition_id,
-            body.addressee,
-            &message,
-            &times,
-        )
-        .await?;
-    tracing::info!(follow_up = %created.id, addressee = body.addressee.as_str(), "follow-up requested");
-    Ok(actix_web::HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/v1/me/follow-ups#{}", created.id),
-        ))
-        .json(follow_up_view(created)?))
+    let request = NewFollowUp {
+        requisition_id: record.requisition_id,
+        addressee: body.addressee,
+        message: &message,
+        preferred_times: &times,
+    };
+    let hash = request_hash(&format!("request follow-up {}", feedback.id), &*body);
+    let render = Arc::new(|created: &FollowUp| ResponseToStore {
+        status: 201,
+        location: Some(format!("/v1/me/follow-ups#{}", created.id)),
+        etag: None,
+        body: follow_up_view(created.clone())
+            .ok()
+            .and_then(|view| serde_json::to_string(&view).ok())
+            .unwrap_or_default(),
+    });
+    let audit = principal.audit();
+    tracing::info!(addressee = body.addressee.as_str(), "follow-up requested");
+    create_once(&state, &principal, key, hash, render, |claim| {
+        state
+            .store
+            .create_follow_up(principal.tenant(), &audit, &feedback, &request, claim)
+    })
+    .await
 }
 
 /// Your follow-up requests and their answers.

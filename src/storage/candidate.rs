@@ -4,6 +4,7 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::audit::{audit_event, AuditContext};
+use super::idempotency::{with_idempotency, IdempotencyClaim};
 use super::rows::{Acknowledgement, ActionProgress, FollowUp, ReleasedFeedback};
 use super::{now, on_pool, BeginWrite, StorageError, StorageResult, Store};
 use crate::domain::candidate::{Addressee, FollowUpAnswer, FollowUpStatus, ProgressStatus};
@@ -14,6 +15,15 @@ const RELEASED_COLUMNS: &str = "f.id, f.application_id, f.candidate_id, r.title 
 const FOLLOW_UP_COLUMNS: &str =
     "id, feedback_id, requisition_id, candidate_id, addressee, message, preferred_times, \
                                  status, answer_note, answered_by, answered_at, created_at";
+
+/// What a follow-up request asks.
+#[derive(Debug, Clone)]
+pub struct NewFollowUp<'a> {
+    pub requisition_id: Uuid,
+    pub addressee: Addressee,
+    pub message: &'a str,
+    pub preferred_times: &'a [String],
+}
 
 /// Filters of the follow-up list.
 #[derive(Debug, Clone, Default)]
@@ -176,56 +186,58 @@ impl Store {
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Opens a follow-up request on released feedback.
     pub async fn create_follow_up(
         &self,
         tenant: &TenantId,
         audit: &AuditContext,
         feedback: &ReleasedFeedback,
-        requisition_id: Uuid,
-        addressee: Addressee,
-        message: &str,
-        preferred_times: &[String],
+        request: &NewFollowUp<'_>,
+        claim: Option<IdempotencyClaim<FollowUp>>,
     ) -> StorageResult<FollowUp> {
+        let now = now();
         let follow_up = FollowUp {
             id: Uuid::now_v7(),
             feedback_id: feedback.id,
-            requisition_id,
+            requisition_id: request.requisition_id,
             candidate_id: feedback.candidate_id.clone(),
-            addressee: addressee.as_str().to_owned(),
-            message: message.to_owned(),
-            preferred_times: Json(preferred_times.to_vec()),
+            addressee: request.addressee.as_str().to_owned(),
+            message: request.message.to_owned(),
+            preferred_times: Json(request.preferred_times.to_vec()),
             status: FollowUpStatus::Open.as_str().to_owned(),
             answer_note: None,
             answered_by: None,
             answered_at: None,
-            created_at: now(),
+            created_at: now,
         };
+        let claim = claim.as_ref();
         on_pool!(self, pool => async {
             let mut tx = pool.begin_write().await?;
-            sqlx::query(
-                "insert into follow_up_requests (id, tenant_id, feedback_id, requisition_id, candidate_id, addressee, message,
-                                                 preferred_times, status, created_at)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(follow_up.id)
-            .bind(tenant.as_str())
-            .bind(follow_up.feedback_id)
-            .bind(follow_up.requisition_id)
-            .bind(follow_up.candidate_id.as_str())
-            .bind(follow_up.addressee.as_str())
-            .bind(follow_up.message.as_str())
-            .bind(&follow_up.preferred_times)
-            .bind(follow_up.status.as_str())
-            .bind(follow_up.created_at)
-            .execute(&mut *tx)
-            .await?;
-            audit_event!(tx, tenant, audit, "follow_up.create", "follow_up", follow_up.id, Some(follow_up.candidate_id.as_str()),
-                         serde_json::json!({"feedback_id": follow_up.feedback_id, "addressee": follow_up.addressee}));
+            let created = with_idempotency!(tx, tenant, claim, now, {
+                sqlx::query(
+                    "insert into follow_up_requests (id, tenant_id, feedback_id, requisition_id, candidate_id, addressee, message,
+                                                     preferred_times, status, created_at)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(follow_up.id)
+                .bind(tenant.as_str())
+                .bind(follow_up.feedback_id)
+                .bind(follow_up.requisition_id)
+                .bind(follow_up.candidate_id.as_str())
+                .bind(follow_up.addressee.as_str())
+                .bind(follow_up.message.as_str())
+                .bind(&follow_up.preferred_times)
+                .bind(follow_up.status.as_str())
+                .bind(follow_up.created_at)
+                .execute(&mut *tx)
+                .await?;
+                audit_event!(tx, tenant, audit, "follow_up.create", "follow_up", follow_up.id, Some(follow_up.candidate_id.as_str()),
+                             serde_json::json!({"feedback_id": follow_up.feedback_id, "addressee": follow_up.addressee}));
+                follow_up.clone()
+            });
             tx.commit().await?;
-            Ok::<(), StorageError>(())
-        }.await)?;
-        Ok(follow_up)
+            Ok::<FollowUp, StorageError>(created)
+        }.await)
     }
 
     pub async fn get_follow_up(

@@ -27,7 +27,7 @@ use sqlx::{PgPool, SqlitePool};
 use crate::config::PoolSettings;
 
 pub use audit::{AuditContext, AuditEvent, AuditFilter};
-pub use candidate::FollowUpFilter;
+pub use candidate::{FollowUpFilter, NewFollowUp};
 pub use feedback::{FeedbackFilter, Step};
 pub use hiring::{ApplicationFilter, RequisitionFilter, Transition};
 pub use idempotency::{IdempotencyClaim, Render, ResponseToStore};

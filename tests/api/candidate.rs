@@ -669,3 +669,31 @@ async fn follow_ups_reach_their_addressee_and_are_answered_once(backend: Backend
         .expect("items")
         .is_empty());
 }
+
+backend_tests!(a_retried_follow_up_request_is_created_once);
+
+async fn a_retried_follow_up_request_is_created_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let feedback = feedback_for(&app, "E1", one_action(), "released").await;
+    let candidate = Caller::employee("E1");
+    let send = |message: &'static str| {
+        app.as_(
+            &candidate,
+            Method::POST,
+            &format!("/v1/me/feedback/{}/follow-ups", id(&feedback)),
+        )
+        .header("idempotency-key", "follow-up-1")
+        .json(&json!({"addressee": "manager", "message": message}))
+        .send()
+    };
+    let first = send("Could we talk?").await.expect("request");
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.expect("json");
+    let retry = send("Could we talk?").await.expect("request");
+    assert_eq!(retry.status(), 201);
+    assert_eq!(retry.headers()["idempotent-replayed"], "true");
+    assert_eq!(retry.json::<Value>().await.expect("json"), first);
+    assert_problem(send("Something else").await.expect("request"), 422).await;
+    let mine = ok(app.get_as(&candidate, "/v1/me/follow-ups").await).await;
+    assert_eq!(mine["items"].as_array().expect("items").len(), 1);
+}
