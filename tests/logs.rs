@@ -13,10 +13,10 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use common::Backend;
-use helpers::{spawn_app, Caller, TestApp};
+use helpers::{id, ok, spawn_app, Caller, TestApp};
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -33,13 +33,6 @@ impl Write for Captured {
 }
 
 const MARKER: &str = "QQ-PRIVATE-TEXT-5e1d";
-
-async fn ok(response: reqwest::Response) -> Value {
-    let status = response.status();
-    let body: Value = response.json().await.expect("json");
-    assert!(status.is_success(), "{status}: {body}");
-    body
-}
 
 async fn flow(app: &TestApp) -> Vec<String> {
     let (portal, manager, hr, candidate) = (
@@ -64,7 +57,6 @@ async fn flow(app: &TestApp) -> Vec<String> {
         )
         .await)
     .await;
-    let id = |v: &Value| v["id"].as_str().expect("id").to_owned();
     ok(app
         .post_as(
             &portal,

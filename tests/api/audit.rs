@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::backend_tests;
 use crate::common::Backend;
-use crate::helpers::{assert_problem, spawn_app, Caller, TestApp};
+use crate::helpers::{assert_problem, id, ok, spawn_app, Caller, TestApp};
 
 backend_tests!(
     writes_and_reads_by_others_are_recorded_with_who_what_and_the_request_id,
@@ -14,17 +14,6 @@ backend_tests!(
 );
 
 const TEXT: &str = "ZZ-AUDIT-FREE-TEXT-0b7d";
-
-async fn ok(response: reqwest::Response) -> Value {
-    let status = response.status();
-    let body: Value = response.json().await.expect("json");
-    assert!(status.is_success(), "{status}: {body}");
-    body
-}
-
-fn id(value: &Value) -> String {
-    value["id"].as_str().expect("id").to_owned()
-}
 
 /// Released feedback for E1 on a fresh requisition; returns (application, feedback).
 async fn released(app: &TestApp) -> (Value, Value) {

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::backend_tests;
 use crate::common::Backend;
-use crate::helpers::{assert_problem, spawn_app, Caller, TestApp};
+use crate::helpers::{assert_problem, id, ok, portal, spawn_app, Caller, TestApp};
 
 backend_tests!(
     the_whole_story_from_requisition_to_an_answered_follow_up,
@@ -20,21 +20,6 @@ backend_tests!(
 );
 
 const SECRET: &str = "ZZ-NOT-FOR-THE-CANDIDATE-91f3";
-
-fn portal() -> Caller {
-    Caller::integration("hr-portal")
-}
-
-async fn ok(response: reqwest::Response) -> Value {
-    let status = response.status();
-    let body: Value = response.json().await.expect("json");
-    assert!(status.is_success(), "{status}: {body}");
-    body
-}
-
-fn id(value: &Value) -> String {
-    value["id"].as_str().expect("id").to_owned()
-}
 
 fn document(actions: Value) -> Value {
     json!({

@@ -133,6 +133,24 @@ impl TestApp {
     }
 }
 
+/// The HR portal's service account in the default tenant.
+pub fn portal() -> Caller {
+    Caller::integration("hr-portal")
+}
+
+/// The JSON body of a response that must have succeeded.
+pub async fn ok(response: Response) -> Value {
+    let status = response.status();
+    let body: Value = response.json().await.expect("json");
+    assert!(status.is_success(), "{status}: {body}");
+    body
+}
+
+/// The `id` of a resource.
+pub fn id(value: &Value) -> String {
+    value["id"].as_str().expect("id").to_owned()
+}
+
 /// Asserts `response` is a problem document with `status` and returns its body.
 pub async fn assert_problem(response: Response, status: u16) -> Value {
     assert_eq!(

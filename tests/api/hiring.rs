@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::backend_tests;
 use crate::common::Backend;
-use crate::helpers::{assert_problem, spawn_app, Caller, TestApp};
+use crate::helpers::{assert_problem, id, portal, spawn_app, Caller, TestApp};
 
 backend_tests!(
     hr_creates_reads_and_changes_a_requisition,
@@ -20,10 +20,6 @@ backend_tests!(
     employees_see_only_the_status_of_their_own_applications,
     invalid_hiring_input_is_reported_per_field_and_changes_nothing,
 );
-
-fn portal() -> Caller {
-    Caller::integration("hr-portal")
-}
 
 async fn body(response: reqwest::Response) -> Value {
     response.json().await.expect("json")
@@ -51,10 +47,6 @@ async fn create_application(app: &TestApp, requisition_id: &str, candidate: &str
         .await;
     assert_eq!(response.status(), 201);
     body(response).await
-}
-
-fn id(value: &Value) -> String {
-    value["id"].as_str().expect("id").to_owned()
 }
 
 async fn hr_creates_reads_and_changes_a_requisition(backend: Backend) {
