@@ -315,6 +315,51 @@ pub struct FeedbackDocument {
     pub follow_up_offered: bool,
 }
 
+impl FeedbackDocument {
+    /// The document with every free-text field removed (anonymisation): reason codes,
+    /// competency levels, action kinds and horizons, dates, the readiness estimate and the
+    /// follow-up offer stay, so that aggregates survive; what a person wrote does not.
+    pub fn without_free_text(&self) -> Self {
+        Self {
+            reasons: self.reasons.clone(),
+            assessments: self
+                .assessments
+                .iter()
+                .map(|a| Assessment {
+                    evidence: String::new(),
+                    ..a.clone()
+                })
+                .collect(),
+            strengths: Vec::new(),
+            improvement_areas: self
+                .improvement_areas
+                .iter()
+                .map(|area| ImprovementArea {
+                    competency: area.competency.clone(),
+                    description: String::new(),
+                })
+                .collect(),
+            development_actions: self
+                .development_actions
+                .iter()
+                .map(|action| DevelopmentAction {
+                    title: String::new(),
+                    description: None,
+                    resource_url: None,
+                    ..action.clone()
+                })
+                .collect(),
+            alternative_paths: Vec::new(),
+            readiness: Readiness {
+                estimate: self.readiness.estimate,
+                note: String::new(),
+            },
+            summary: String::new(),
+            follow_up_offered: self.follow_up_offered,
+        }
+    }
+}
+
 /// For optional fields: absent means `None`; an explicit `null` is refused.
 pub fn non_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
@@ -549,6 +594,57 @@ pub fn internal_notes(raw: &str, errors: &mut Vec<FieldError>) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn without_free_text_keeps_structure_and_drops_every_prose_field() {
+        let marker = "PROSE-6a1f";
+        let text = |what: &str| format!("{marker} {what}");
+        let document = FeedbackDocument {
+            reasons: vec!["skills_gap".into()],
+            assessments: vec![Assessment {
+                competency: "communication".into(),
+                level: Level::Developing,
+                evidence: text("evidence"),
+            }],
+            strengths: vec![text("strength")],
+            improvement_areas: vec![ImprovementArea {
+                competency: Some("communication".into()),
+                description: text("area"),
+            }],
+            development_actions: vec![DevelopmentAction {
+                id: Some(Uuid::nil()),
+                kind: ActionKind::Course,
+                title: text("title"),
+                description: Some(text("description")),
+                resource_url: Some(format!("https://learning.example.com/{marker}")),
+                horizon: Horizon::ShortTerm,
+                target_date: NaiveDate::from_ymd_opt(2027, 3, 1),
+                competency: Some("communication".into()),
+            }],
+            alternative_paths: vec![text("path")],
+            readiness: Readiness {
+                estimate: ReadinessEstimate::Within6Months,
+                note: text("note"),
+            },
+            summary: text("summary"),
+            follow_up_offered: true,
+        };
+        let stripped = document.without_free_text();
+        let json = serde_json::to_string(&stripped).expect("json");
+        assert!(!json.contains(marker), "{json}");
+        assert_eq!(stripped.reasons, document.reasons);
+        assert_eq!(stripped.assessments[0].level, Level::Developing);
+        assert_eq!(stripped.development_actions[0].id, Some(Uuid::nil()));
+        assert_eq!(
+            stripped.development_actions[0].target_date,
+            document.development_actions[0].target_date
+        );
+        assert_eq!(
+            stripped.readiness.estimate,
+            ReadinessEstimate::Within6Months
+        );
+        assert!(stripped.follow_up_offered);
+    }
     use super::*;
 
     const REVIEW: ReviewPolicy = ReviewPolicy {

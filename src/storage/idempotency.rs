@@ -36,8 +36,44 @@ pub(super) const CLAIM: &str = "insert into idempotency_keys
        (tenant_id, caller, key, request_hash, created_at, expires_at)
      values ($1, $2, $3, $4, $5, $6)";
 pub(super) const COMPLETE: &str = "update idempotency_keys
-     set status = $4, location = $5, etag = $6, body = $7
+     set status = $4, location = $5, etag = $6, body = $7, subject_id = $8
      where tenant_id = $1 and caller = $2 and key = $3";
+
+/// The candidate a created record is about: remembered beside its response, so that erasing
+/// the candidate also removes the responses that name them.
+pub trait AboutCandidate {
+    fn candidate(&self) -> Option<&str>;
+}
+
+impl AboutCandidate for super::Requisition {
+    fn candidate(&self) -> Option<&str> {
+        None
+    }
+}
+
+impl AboutCandidate for super::CatalogEntry {
+    fn candidate(&self) -> Option<&str> {
+        None
+    }
+}
+
+impl AboutCandidate for super::Application {
+    fn candidate(&self) -> Option<&str> {
+        Some(&self.candidate_id)
+    }
+}
+
+impl AboutCandidate for super::Feedback {
+    fn candidate(&self) -> Option<&str> {
+        Some(&self.candidate_id)
+    }
+}
+
+impl AboutCandidate for super::FollowUp {
+    fn candidate(&self) -> Option<&str> {
+        Some(&self.candidate_id)
+    }
+}
 
 pub(super) fn expiry(now: DateTime<Utc>) -> DateTime<Utc> {
     now + Duration::hours(IDEMPOTENCY_TTL_HOURS)
@@ -82,6 +118,9 @@ macro_rules! with_idempotency {
                 .bind(response.location)
                 .bind(response.etag)
                 .bind(response.body)
+                .bind($crate::storage::idempotency::AboutCandidate::candidate(
+                    &created,
+                ))
                 .execute(&mut *$tx)
                 .await?;
         }

@@ -11,6 +11,7 @@ mod catalog;
 mod feedback;
 mod hiring;
 pub mod idempotency;
+pub mod privacy;
 
 pub use catalog::EntryFilter;
 mod rows;
@@ -31,6 +32,10 @@ pub use candidate::{FollowUpFilter, NewFollowUp};
 pub use feedback::{FeedbackFilter, Step};
 pub use hiring::{ApplicationFilter, RequisitionFilter, Transition};
 pub use idempotency::{IdempotencyClaim, Render, ResponseToStore};
+pub use privacy::{
+    Erasure, ErasureCounts, LegalHold, RetentionItem, SubjectApplication, SubjectFeedback,
+    SubjectRecords,
+};
 pub use rows::{
     Acknowledgement, ActionProgress, Application, CatalogEntry, Feedback, FeedbackEvent,
     FeedbackRevision, FollowUp, OwnApplication, ReleasedFeedback, Requisition, RequisitionRow,

@@ -585,7 +585,41 @@ mod audit_trail {
     use crate::backend_tests;
     use crate::common::{Backend, TestDatabase};
 
-    backend_tests!(the_database_refuses_to_change_or_delete_audit_events);
+    backend_tests!(
+        the_database_refuses_to_change_or_delete_audit_events,
+        the_only_change_accepted_is_an_id_replaced_by_a_recorded_pseudonym,
+    );
+
+    /// Runs one statement on a connection of its own, behind the service's back.
+    async fn raw(
+        db: &TestDatabase,
+        backend: &Backend,
+        statement: &str,
+    ) -> Result<u64, sqlx::Error> {
+        match backend {
+            Backend::Sqlite => {
+                let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(db.dir.path().join("debrief.db"))
+                    .connect()
+                    .await
+                    .expect("connect");
+                let result = sqlx::query(statement).execute(&mut conn).await;
+                conn.close().await.ok();
+                result.map(|r| r.rows_affected())
+            }
+            Backend::Postgres(_) => {
+                let mut conn =
+                    <sqlx::postgres::PgConnectOptions as std::str::FromStr>::from_str(&db.url)
+                        .expect("url")
+                        .connect()
+                        .await
+                        .expect("connect");
+                let result = sqlx::query(statement).execute(&mut conn).await;
+                conn.close().await.ok();
+                result.map(|r| r.rows_affected())
+            }
+        }
+    }
 
     async fn the_database_refuses_to_change_or_delete_audit_events(backend: Backend) {
         let db = TestDatabase::create(&backend).await;
@@ -598,30 +632,10 @@ mod audit_trail {
             "delete from audit_events",
         ];
         for statement in statements {
-            let result = match &backend {
-                Backend::Sqlite => {
-                    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-                        .filename(db.dir.path().join("debrief.db"))
-                        .connect()
-                        .await
-                        .expect("connect");
-                    let result = sqlx::query(statement).execute(&mut conn).await;
-                    conn.close().await.ok();
-                    result.map(|r| r.rows_affected())
-                }
-                Backend::Postgres(_) => {
-                    let mut conn =
-                        <sqlx::postgres::PgConnectOptions as std::str::FromStr>::from_str(&db.url)
-                            .expect("url")
-                            .connect()
-                            .await
-                            .expect("connect");
-                    let result = sqlx::query(statement).execute(&mut conn).await;
-                    conn.close().await.ok();
-                    result.map(|r| r.rows_affected())
-                }
-            };
-            let error = result.expect_err(statement).to_string();
+            let error = raw(&db, &backend, statement)
+                .await
+                .expect_err(statement)
+                .to_string();
             assert!(error.contains("append-only"), "{statement}: {error}");
         }
         let events = store
@@ -633,5 +647,52 @@ mod audit_trail {
             (events[0].action.as_str(), events[0].actor.as_str()),
             ("tenant.provision", "provisioning")
         );
+    }
+
+    async fn the_only_change_accepted_is_an_id_replaced_by_a_recorded_pseudonym(backend: Backend) {
+        let db = TestDatabase::create(&backend).await;
+        let store = db.store().await;
+        let acme = TenantId::parse("acme").expect("tenant");
+        store.ensure_tenant(&acme).await.expect("tenant");
+        let record = |pseudonym: &str, tenant: &str| {
+            format!(
+                "insert into erasures (pseudonym, tenant_id, reason, erased_by, erased_at) \
+                 values ('{pseudonym}', '{tenant}', 'subject_request', 'H1', CURRENT_TIMESTAMP)"
+            )
+        };
+        raw(&db, &backend, &record("erased:acme-1", "acme"))
+            .await
+            .expect("erasure");
+        raw(&db, &backend, &record("erased:globex-1", "globex"))
+            .await
+            .expect("erasure");
+        let refused = [
+            // Not a recorded pseudonym.
+            "update audit_events set actor = 'erased:made-up'",
+            // Another tenant's pseudonym.
+            "update audit_events set actor = 'erased:globex-1'",
+            // A recorded pseudonym, but another column changes with it.
+            "update audit_events set actor = 'erased:acme-1', action = 'tenant.delete'",
+            "update audit_events set candidate_id = 'erased:acme-1', details = '{\"x\": 1}'",
+            "delete from audit_events",
+        ];
+        for statement in refused {
+            let error = raw(&db, &backend, statement)
+                .await
+                .expect_err(statement)
+                .to_string();
+            assert!(error.contains("append-only"), "{statement}: {error}");
+        }
+        let accepted =
+            "update audit_events set actor = 'erased:acme-1', candidate_id = 'erased:acme-1', \
+                        resource_id = 'erased:acme-1'";
+        assert_eq!(raw(&db, &backend, accepted).await.expect(accepted), 1);
+        let events = store
+            .list_audit_events(&acme, &debrief::storage::AuditFilter::default(), 10)
+            .await
+            .expect("list");
+        assert_eq!(events[0].action, "tenant.provision");
+        assert_eq!(events[0].actor, "erased:acme-1");
+        assert_eq!(events[0].candidate_id.as_deref(), Some("erased:acme-1"));
     }
 }
