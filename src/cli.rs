@@ -43,6 +43,21 @@ pub enum Command {
     /// Probe the running service's liveness endpoint (for container health checks); exits 0
     /// when it answers 200.
     Health,
+    /// Data retention.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Anonymise every application (and everything about it) whose tenant's retention period
+    /// after the decision has run out; applications under legal hold are kept. `serve` does
+    /// the same periodically.
+    Apply {
+        /// List what would be anonymised, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -79,6 +94,14 @@ impl Cli {
                 Ok(())
             }
             Command::Health => probe_liveness(&settings),
+            Command::Retention(RetentionCommand::Apply { dry_run }) => {
+                let store = Store::connect(&settings.database_url(), &settings.pool()).await?;
+                store.migrate().await?;
+                let report = crate::retention::apply(&store, crate::storage::now(), dry_run).await;
+                store.close().await;
+                print_retention(&report?, dry_run);
+                Ok(())
+            }
             Command::Seed { tenant } => {
                 let tenant = TenantId::parse(&tenant).map_err(anyhow::Error::msg)?;
                 let store = Store::connect(&settings.database_url(), &settings.pool()).await?;
@@ -127,6 +150,35 @@ impl Cli {
                 Ok(())
             }
         }
+    }
+}
+
+fn print_retention(report: &crate::retention::RetentionReport, dry_run: bool) {
+    let verb = if dry_run {
+        "would anonymise"
+    } else {
+        "anonymised"
+    };
+    println!(
+        "{verb} {} application(s); {} kept under legal hold.",
+        report.anonymised.len(),
+        report.held.len()
+    );
+    for (list, state) in [(&report.anonymised, verb), (&report.held, "held")] {
+        for item in list {
+            println!(
+                "  {state:<16} tenant={} application={} decided_at={}",
+                item.tenant_id,
+                item.application_id,
+                item.decided_at.to_rfc3339()
+            );
+        }
+    }
+    if !dry_run {
+        println!(
+            "deleted {} expired Idempotency-Key record(s).",
+            report.idempotency_records
+        );
     }
 }
 

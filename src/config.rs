@@ -49,6 +49,9 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// `RUST_LOG`-style filter.
     pub log_filter: String,
+    /// How often `serve` applies the tenants' retention policies, in seconds; 0 turns the
+    /// periodic task off (then run `debrief retention apply` from a scheduler).
+    pub retention_interval_secs: u64,
     /// Shared HS256 secret (≥ 32 bytes). When no key source is configured (no secret, no
     /// public key files, no JWKS URL): development auth with a generated secret, which only
     /// listens on loopback.
@@ -101,6 +104,7 @@ impl Default for Settings {
             cors_allowed_origins: String::new(),
             log_format: LogFormat::Auto,
             log_filter: "info".into(),
+            retention_interval_secs: 3600,
             auth_hs256_secret: SecretString::from(""),
             auth_public_key_files: String::new(),
             auth_jwks_url: String::new(),
@@ -237,6 +241,13 @@ impl Settings {
         }
         if !(100..=600_000).contains(&self.db_statement_timeout_ms) {
             errors.push("DEBRIEF_DB_STATEMENT_TIMEOUT_MS: must be between 100 and 600000".into());
+        }
+        if self.retention_interval_secs != 0
+            && !(10..=7 * 86_400).contains(&self.retention_interval_secs)
+        {
+            errors.push(
+                "DEBRIEF_RETENTION_INTERVAL_SECS: must be 0 (off) or between 10 and 604800".into(),
+            );
         }
         if !(1024..=16 * 1024 * 1024).contains(&self.body_limit_bytes) {
             errors.push("DEBRIEF_BODY_LIMIT_BYTES: must be between 1024 and 16777216".into());

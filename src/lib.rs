@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod metrics;
+pub mod retention;
 pub mod seed;
 pub mod startup;
 pub mod storage;

@@ -91,6 +91,10 @@ impl Application {
             server = server.workers(settings.workers);
         }
         let server = server.listen(listener)?.run();
+        if settings.retention_interval_secs > 0 {
+            let interval = std::time::Duration::from_secs(settings.retention_interval_secs);
+            tokio::spawn(crate::retention::run_periodically(store.clone(), interval));
+        }
         Ok(Self {
             port,
             server,

@@ -100,3 +100,32 @@ async fn health_probes_a_running_service_and_fails_when_none_answers() {
     let down = probe(format!("127.0.0.1:{free}")).await.expect("join");
     assert!(!down.status.success());
 }
+
+#[test]
+fn retention_apply_lists_with_dry_run_and_applies_without() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (args, expected) in [
+        (
+            &["retention", "apply", "--dry-run"][..],
+            "would anonymise 0 application(s); 0 kept under legal hold.",
+        ),
+        (
+            &["retention", "apply"][..],
+            "anonymised 0 application(s); 0 kept under legal hold.",
+        ),
+    ] {
+        let output = debrief()
+            .args(args)
+            .env("DEBRIEF_DATA_DIR", dir.path())
+            .env("DEBRIEF_LOG_FILTER", "warn")
+            .output()
+            .expect("run");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{args:?}: {stdout} {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(stdout.contains(expected), "{args:?}: {stdout}");
+    }
+}
