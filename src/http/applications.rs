@@ -61,7 +61,7 @@ fn corrupt(what: &str, value: &str) -> ApiError {
 }
 
 impl ApplicationView {
-    fn from_record(application: &Application) -> ApiResult<Self> {
+    pub(super) fn from_record(application: &Application) -> ApiResult<Self> {
         Ok(Self {
             id: application.id,
             requisition_id: application.requisition_id,

@@ -81,7 +81,7 @@ pub struct ProgressView {
     pub updated_at: DateTime<Utc>,
 }
 
-fn progress_view(p: ActionProgress) -> ApiResult<ProgressView> {
+pub(super) fn progress_view(p: ActionProgress) -> ApiResult<ProgressView> {
     Ok(ProgressView {
         action_id: p.action_id,
         status: ProgressStatus::parse(&p.status)
@@ -217,7 +217,7 @@ pub struct FollowUpView {
     pub created_at: DateTime<Utc>,
 }
 
-fn follow_up_view(f: FollowUp) -> ApiResult<FollowUpView> {
+pub(super) fn follow_up_view(f: FollowUp) -> ApiResult<FollowUpView> {
     Ok(FollowUpView {
         id: f.id,
         feedback_id: f.feedback_id,

@@ -20,7 +20,9 @@ use crate::domain::feedback::{
 use crate::domain::hiring::ApplicationStatus;
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::storage::{Feedback, FeedbackFilter, ResponseToStore, Step, Transition};
+use crate::storage::{
+    Feedback, FeedbackEvent, FeedbackFilter, FeedbackRevision, ResponseToStore, Step, Transition,
+};
 
 use super::extract::Body;
 use super::idempotency::{create_once, request_hash, response, IdempotencyKey};
@@ -71,7 +73,7 @@ pub struct FeedbackView {
 }
 
 impl FeedbackView {
-    fn new(feedback: &Feedback, principal: &Principal) -> ApiResult<Self> {
+    pub(super) fn new(feedback: &Feedback, principal: &Principal) -> ApiResult<Self> {
         let privileged = principal.has(Role::Hr) || principal.sub().as_str() == feedback.author_id;
         Ok(Self {
             id: feedback.id,
@@ -783,55 +785,66 @@ async fn feedback_history(
         [(feedback.id, feedback.candidate_id.as_str())],
     )
     .await?;
-    let parse = |raw: &str| {
-        FeedbackStatus::parse(raw)
-            .ok_or_else(|| ApiError::Internal(format!("unknown status {raw:?}")))
-    };
-    let action = |raw: &str| {
-        [
-            FeedbackAction::Create,
-            FeedbackAction::Edit,
-            FeedbackAction::Submit,
-            FeedbackAction::Return,
-            FeedbackAction::Approve,
-            FeedbackAction::Release,
-            FeedbackAction::Amend,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == raw)
-        .ok_or_else(|| ApiError::Internal(format!("unknown action {raw:?}")))
-    };
     let events = state
         .store
         .feedback_events(principal.tenant(), path.id)
-        .await?
-        .into_iter()
-        .map(|e| {
-            Ok(FeedbackEventView {
-                action: action(&e.action)?,
-                from_status: e.from_status.as_deref().map(parse).transpose()?,
-                to_status: parse(&e.to_status)?,
-                actor: e.actor,
-                comment: e.comment,
-                at: e.at,
-            })
-        })
-        .collect::<ApiResult<_>>()?;
+        .await?;
     let revisions = state
         .store
         .feedback_revisions(principal.tenant(), path.id)
-        .await?
-        .into_iter()
-        .map(|r| FeedbackRevisionView {
-            revision: r.revision,
-            document: r.document.0,
-            internal_notes: r.internal_notes,
-            note: r.note,
-            created_by: r.created_by,
-            created_at: r.created_at,
-        })
-        .collect();
-    Ok(web::Json(FeedbackHistory { events, revisions }))
+        .await?;
+    Ok(web::Json(FeedbackHistory::new(events, revisions)?))
+}
+
+impl FeedbackHistory {
+    pub(super) fn new(
+        events: Vec<FeedbackEvent>,
+        revisions: Vec<FeedbackRevision>,
+    ) -> ApiResult<Self> {
+        let parse = |raw: &str| {
+            FeedbackStatus::parse(raw)
+                .ok_or_else(|| ApiError::Internal(format!("unknown status {raw:?}")))
+        };
+        let action = |raw: &str| {
+            [
+                FeedbackAction::Create,
+                FeedbackAction::Edit,
+                FeedbackAction::Submit,
+                FeedbackAction::Return,
+                FeedbackAction::Approve,
+                FeedbackAction::Release,
+                FeedbackAction::Amend,
+            ]
+            .into_iter()
+            .find(|a| a.as_str() == raw)
+            .ok_or_else(|| ApiError::Internal(format!("unknown action {raw:?}")))
+        };
+        let events = events
+            .into_iter()
+            .map(|e| {
+                Ok(FeedbackEventView {
+                    action: action(&e.action)?,
+                    from_status: e.from_status.as_deref().map(parse).transpose()?,
+                    to_status: parse(&e.to_status)?,
+                    actor: e.actor,
+                    comment: e.comment,
+                    at: e.at,
+                })
+            })
+            .collect::<ApiResult<_>>()?;
+        let revisions = revisions
+            .into_iter()
+            .map(|r| FeedbackRevisionView {
+                revision: r.revision,
+                document: r.document.0,
+                internal_notes: r.internal_notes,
+                note: r.note,
+                created_by: r.created_by,
+                created_at: r.created_at,
+            })
+            .collect();
+        Ok(Self { events, revisions })
+    }
 }
 
 /// The tenant's review policy (HR).

@@ -13,6 +13,7 @@ mod idempotency;
 mod middleware;
 mod openapi;
 mod pagination;
+pub mod privacy;
 pub mod requisitions;
 mod schema;
 mod state;
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(feedback::configure)
             .configure(candidate::configure)
             .configure(audit::configure)
+            .configure(privacy::configure)
             .service(
                 utoipa_actix_web::scope("/me")
                     .configure(applications::configure_me)

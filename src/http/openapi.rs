@@ -36,6 +36,7 @@ pub const API_VERSION: &str = "0.1.0";
         (name = "me", description = "The caller's own records: applications, released feedback, the development plan, follow-ups"),
         (name = "follow-ups", description = "Follow-up conversations the candidates asked for"),
         (name = "audit", description = "The append-only audit trail"),
+        (name = "privacy", description = "Subject access exports, erasure, legal holds and retention"),
         (name = "employees", description = "The HR portal reading released feedback on an employee's behalf"),
         (name = "operations", description = "Health and metrics for the platform"),
     )

@@ -441,6 +441,42 @@ async fn probe(
         (Operation::ListAuditEvents, Own) => Probe::new(Method::GET, "/v1/audit-events?limit=200", Expect::Status(200))
             .hiding(&[id(&world.globex_req), id(&world.globex_fb), INTERNAL]),
         (Operation::ListAuditEvents, _) => return None,
+        (Operation::ExportSubject, Own) => Probe::new(Method::GET, "/v1/subjects/E-OWN/export", Expect::Status(200))
+            .hiding(&[id(&world.globex_app), id(&world.other_app), "E-OTHER"]),
+        // E-GLOBEX exists in globex only: nothing is held about them here.
+        (Operation::ExportSubject, OtherTenant) => {
+            Probe::new(Method::GET, "/v1/subjects/E-GLOBEX/export", Expect::Status(404))
+        }
+        (Operation::EraseSubject, Own) => {
+            let subject = format!("X-{}", role.as_str());
+            application(app, "acme", &world.own_req, &subject).await;
+            Probe::new(Method::POST, format!("/v1/subjects/{subject}/erasure"), Expect::Status(200))
+        }
+        (Operation::EraseSubject, OtherTenant) => {
+            let subject = format!("XG-{}", role.as_str());
+            application(app, "globex", &world.globex_req, &subject).await;
+            Probe::new(Method::POST, format!("/v1/subjects/{subject}/erasure"), Expect::Status(404))
+        }
+        (Operation::ExportSubject | Operation::EraseSubject, Other) => return None,
+        (Operation::ReadLegalHold | Operation::PlaceLegalHold | Operation::ReleaseLegalHold, r) => {
+            let (tenant, requisition) = target_of(world, r);
+            let fresh = application(app, tenant, requisition, &format!("LH-{}-{r:?}-{operation:?}", role.as_str())).await;
+            let path = format!("/v1/applications/{}/legal-hold", id(&fresh));
+            let reason = json!({"reason": "Tribunal claim"});
+            if operation != Operation::PlaceLegalHold {
+                let placed = app.as_(&Caller::hr("H1").in_tenant(tenant), Method::PUT, &path).json(&reason).send().await;
+                assert_eq!(placed.expect("hold").status(), 200);
+            }
+            match operation {
+                Operation::ReadLegalHold => Probe::new(Method::GET, path, object_expect(r, 200)),
+                Operation::PlaceLegalHold => Probe::new(Method::PUT, path, object_expect(r, 200)).body(reason),
+                _ => Probe::new(Method::DELETE, path, object_expect(r, 204)),
+            }
+        }
+        (Operation::ReadRetentionPolicy, Own) => Probe::new(Method::GET, "/v1/retention-policy", Expect::Status(200)),
+        (Operation::UpdateRetentionPolicy, Own) => Probe::new(Method::PUT, "/v1/retention-policy", Expect::Status(200))
+            .body(json!({"months_after_decision": null})),
+        (Operation::ReadRetentionPolicy | Operation::UpdateRetentionPolicy, _) => return None,
         (Operation::ReadFeedbackOnBehalf, r) => {
             let target = match r {
                 Own => &world.mine_fb,

@@ -20,3 +20,4 @@ mod health;
 mod hiring;
 mod identity;
 mod openapi;
+mod privacy;
