@@ -100,6 +100,34 @@ where
     T::deserialize(deserializer).map(Some)
 }
 
+/// A whole number (`5` or `5.0`: JSON Schema's `integer` allows both) that fits an `i32`.
+fn whole(number: f64) -> Option<i32> {
+    (number.fract() == 0.0 && number.abs() <= f64::from(i32::MAX)).then_some(number as i32)
+}
+
+fn not_whole<E: serde::de::Error>() -> E {
+    E::custom("expected a whole number")
+}
+
+/// For optional integer body fields: absent means `None`; `null` and fractions are refused.
+pub fn whole_number<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<i32>, D::Error> {
+    whole(<f64 as serde::Deserialize>::deserialize(deserializer)?)
+        .map(Some)
+        .ok_or_else(not_whole)
+}
+
+/// For integer body fields where `null` is a value (absent or `null` is `None`).
+pub fn nullable_whole_number<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<i32>, D::Error> {
+    match <Option<f64> as serde::Deserialize>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(number) => whole(number).map(Some).ok_or_else(not_whole),
+    }
+}
+
 /// A JSON request body that must be a JSON object. (serde would also read a struct from an
 /// array of its fields, `[false]`, which the schema does not allow.) Size, content type and
 /// syntax are checked by `JsonConfig` first.

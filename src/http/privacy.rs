@@ -134,8 +134,9 @@ pub struct RetentionPolicyView {
     /// Months after the decision, 1–1200; `null` keeps records indefinitely. Expired records
     /// are anonymised by `debrief retention apply` and by the service's periodic task; records
     /// under legal hold are kept.
+    #[serde(default, deserialize_with = "super::extract::nullable_whole_number")]
     #[schema(minimum = 1, maximum = 1200, example = 24)]
-    pub months_after_decision: Option<u32>,
+    pub months_after_decision: Option<i32>,
 }
 
 fn subject(path: &EmployeePath) -> ApiResult<SubjectId> {
@@ -402,7 +403,7 @@ async fn get_retention_policy(
     policy::authorize(&principal, Operation::ReadRetentionPolicy)?;
     let months = state.store.retention_policy(principal.tenant()).await?;
     Ok(web::Json(RetentionPolicyView {
-        months_after_decision: months,
+        months_after_decision: months.and_then(|m| i32::try_from(m).ok()),
     }))
 }
 
@@ -424,19 +425,26 @@ async fn set_retention_policy(
     body: Body<RetentionPolicyView>,
 ) -> ApiResult<web::Json<RetentionPolicyView>> {
     policy::authorize(&principal, Operation::UpdateRetentionPolicy)?;
-    let months = body.months_after_decision;
-    if months.is_some_and(|m| !(1..=MAX_RETENTION_MONTHS).contains(&m)) {
-        return Err(ApiError::validation(
-            "months_after_decision",
-            format!("must be between 1 and {MAX_RETENTION_MONTHS}, or null"),
-        ));
-    }
+    let months = match body.months_after_decision {
+        None => None,
+        Some(m) => Some(
+            u32::try_from(m)
+                .ok()
+                .filter(|m| (1..=MAX_RETENTION_MONTHS).contains(m))
+                .ok_or_else(|| {
+                    ApiError::validation(
+                        "months_after_decision",
+                        format!("must be between 1 and {MAX_RETENTION_MONTHS}, or null"),
+                    )
+                })?,
+        ),
+    };
     state
         .store
         .set_retention_policy(principal.tenant(), &principal.audit(), months)
         .await?;
     tracing::info!(months_after_decision = ?months, "retention policy changed");
     Ok(web::Json(RetentionPolicyView {
-        months_after_decision: months,
+        months_after_decision: body.months_after_decision,
     }))
 }

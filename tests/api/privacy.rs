@@ -672,6 +672,12 @@ async fn only_hr_sets_the_retention_policy_and_out_of_range_changes_nothing(back
         ok(set_retention(&app, &hr, json!(24)).await).await["months_after_decision"],
         24
     );
+    // 12.0 is an integer to JSON Schema, so it is taken as one.
+    assert_eq!(
+        ok(set_retention(&app, &hr, json!(12.0)).await).await["months_after_decision"],
+        12
+    );
+    ok(set_retention(&app, &hr, json!(24)).await).await;
     for bad in [json!(0), json!(1201), json!(-1), json!("24"), json!(2.5)] {
         let status = set_retention(&app, &hr, bad.clone())
             .await
