@@ -24,8 +24,8 @@ use crate::domain::feedback::{DevelopmentAction, FeedbackDocument, Horizon};
 use crate::domain::{Role, SubjectId};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::storage::{
-    Acknowledgement, ActionProgress, FollowUp, FollowUpFilter, NewFollowUp, ReleasedFeedback,
-    ResponseToStore,
+    Acknowledgement, ActionProgress, FollowUp, FollowUpFilter, NewFollowUp, Released,
+    ReleasedFeedback, ResponseToStore, WithActivity,
 };
 
 use super::extract::Body;
@@ -122,24 +122,12 @@ pub struct CandidateFeedbackPage {
 #[serde(deny_unknown_fields)]
 pub struct AcknowledgeBody {
     /// How useful the feedback was, 1 (not at all) to 5 (very).
-    #[serde(default, deserialize_with = "whole_number")]
+    #[serde(default, deserialize_with = "super::extract::whole_number")]
     #[schema(nullable = false, minimum = 1, maximum = 5)]
     pub usefulness_rating: Option<i32>,
     #[serde(default, deserialize_with = "crate::domain::feedback::non_null")]
     #[schema(nullable = false, max_length = 2000)]
     pub comment: Option<String>,
-}
-
-/// A JSON number that is a whole number (`5` or `5.0`, as JSON Schema's `integer` allows).
-fn whole_number<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<i32>, D::Error> {
-    let number = f64::deserialize(deserializer)?;
-    if number.fract() == 0.0 && number.abs() <= f64::from(i32::MAX) {
-        Ok(Some(number as i32))
-    } else {
-        Err(serde::de::Error::custom("expected a whole number"))
-    }
 }
 
 /// Progress on a development action.
@@ -297,24 +285,16 @@ pub struct FollowUpFilterParams {
     pub status: Option<FollowUpStatus>,
 }
 
-async fn candidate_view(
-    state: &AppState,
-    principal: &Principal,
-    feedback: ReleasedFeedback,
-) -> ApiResult<CandidateFeedbackView> {
-    let acknowledgement = state
-        .store
-        .acknowledgement(principal.tenant(), feedback.id)
-        .await?
-        .map(Into::into);
-    let progress = state
-        .store
-        .action_progress(principal.tenant(), feedback.id)
-        .await?
-        .into_iter()
-        .map(progress_view)
-        .collect::<ApiResult<_>>()?;
+/// Released feedback as the candidate (or the HR portal on their behalf) sees it.
+fn candidate_view(record: WithActivity) -> ApiResult<CandidateFeedbackView> {
+    let feedback = record.feedback;
     Ok(CandidateFeedbackView {
+        acknowledgement: record.acknowledgement.map(Into::into),
+        progress: record
+            .progress
+            .into_iter()
+            .map(progress_view)
+            .collect::<ApiResult<_>>()?,
         id: feedback.id,
         application_id: feedback.application_id,
         requisition_title: feedback.requisition_title,
@@ -324,9 +304,22 @@ async fn candidate_view(
         amended: feedback.revision > 1,
         updated_at: feedback.updated_at,
         document: feedback.document.0,
-        acknowledgement,
-        progress,
     })
+}
+
+/// One released feedback of `candidate`, with its activity, or 404.
+async fn released_one(
+    state: &AppState,
+    principal: &Principal,
+    candidate: &str,
+    id: Uuid,
+) -> ApiResult<WithActivity> {
+    state
+        .store
+        .released_with_activity(principal.tenant(), candidate, Released::One(id))
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)
 }
 
 /// The caller's own released feedback, or the same 404 for anything else.
@@ -345,27 +338,27 @@ async fn page_of(
     page: &PageParams,
 ) -> ApiResult<CandidateFeedbackPage> {
     let limit = page.limit()?;
+    let which = Released::Page {
+        before: page.position::<Uuid>()?,
+        limit: limit + 1,
+    };
     let rows = state
         .store
-        .list_released_feedback(
-            principal.tenant(),
-            candidate,
-            page.position::<Uuid>()?,
-            limit + 1,
-        )
+        .released_with_activity(principal.tenant(), candidate, which)
         .await?;
-    let (rows, next_cursor) = Cursor::page(rows, limit, |f| f.id);
+    let (rows, next_cursor) = Cursor::page(rows, limit, |r| r.feedback.id);
     super::feedback::audit_reads(
         state,
         principal,
         "feedback.read",
-        rows.iter().map(|f| (f.id, f.candidate_id.as_str())),
+        rows.iter()
+            .map(|r| (r.feedback.id, r.feedback.candidate_id.as_str())),
     )
     .await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        items.push(candidate_view(state, principal, row).await?);
-    }
+    let items = rows
+        .into_iter()
+        .map(candidate_view)
+        .collect::<ApiResult<_>>()?;
     Ok(CandidateFeedbackPage { items, next_cursor })
 }
 
@@ -406,10 +399,9 @@ async fn get_own_feedback(
     path: web::Path<OwnFeedbackPath>,
 ) -> ApiResult<web::Json<CandidateFeedbackView>> {
     policy::authorize(&principal, Operation::ReadOwnFeedback)?;
-    let feedback = own(&state, &principal, path.id).await?;
-    Ok(web::Json(
-        candidate_view(&state, &principal, feedback).await?,
-    ))
+    let sub = principal.sub().as_str().to_owned();
+    let record = released_one(&state, &principal, &sub, path.id).await?;
+    Ok(web::Json(candidate_view(record)?))
 }
 
 /// Acknowledge your feedback, once (a second call returns the first acknowledgement).
@@ -882,20 +874,14 @@ async fn get_feedback_on_behalf(
 ) -> ApiResult<web::Json<CandidateFeedbackView>> {
     policy::authorize(&principal, Operation::ReadFeedbackOnBehalf)?;
     let employee = SubjectId::parse(&path.employee_id).map_err(|_| ApiError::NotFound)?;
-    let feedback = state
-        .store
-        .get_released_feedback(principal.tenant(), employee.as_str(), path.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let record = released_one(&state, &principal, employee.as_str(), path.id).await?;
     super::feedback::audit_reads(
         &state,
         &principal,
         "feedback.read",
-        [(feedback.id, feedback.candidate_id.as_str())],
+        [(record.feedback.id, record.feedback.candidate_id.as_str())],
     )
     .await?;
-    tracing::info!(employee = %employee, feedback = %feedback.id, reader = %principal.sub(), "released feedback read on the employee's behalf");
-    Ok(web::Json(
-        candidate_view(&state, &principal, feedback).await?,
-    ))
+    tracing::info!(employee = %employee, feedback = %record.feedback.id, reader = %principal.sub(), "released feedback read on the employee's behalf");
+    Ok(web::Json(candidate_view(record)?))
 }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::auth::policy::{self, Operation};
 use crate::auth::Principal;
-use crate::domain::catalog::{bounded_text, CatalogKind};
+use crate::domain::catalog::bounded_text;
 use crate::domain::feedback::{
     internal_notes, AllowedKeys, FeedbackAction, FeedbackDocument, FeedbackStatus, ReviewPolicy,
 };
@@ -274,14 +274,7 @@ async fn checked(
     notes: Option<&str>,
     previous: Option<&FeedbackDocument>,
 ) -> ApiResult<(FeedbackDocument, Option<String>)> {
-    let reasons = state
-        .store
-        .active_keys(principal.tenant(), CatalogKind::ReasonCodes)
-        .await?;
-    let competencies = state
-        .store
-        .active_keys(principal.tenant(), CatalogKind::Competencies)
-        .await?;
+    let (reasons, competencies) = state.store.active_keys(principal.tenant()).await?;
     let allowed = AllowedKeys {
         reasons: &reasons,
         competencies: &competencies,
@@ -515,7 +508,7 @@ async fn edit_feedback(
     };
     let result = state
         .store
-        .apply_feedback_step(principal.tenant(), &principal.audit(), path.id, &step)
+        .apply_feedback_step(principal.tenant(), &principal.audit(), current, &step)
         .await?;
     outcome(result, &principal, FeedbackAction::Edit)
 }
@@ -568,7 +561,7 @@ async fn submit_feedback(
         };
         match state
             .store
-            .apply_feedback_step(principal.tenant(), &principal.audit(), path.id, &step)
+            .apply_feedback_step(principal.tenant(), &principal.audit(), current, &step)
             .await?
         {
             Transition::Stale => continue,
@@ -607,14 +600,14 @@ async fn return_feedback(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    visible(&state, &principal, path.id).await?;
+    let current = visible(&state, &principal, path.id).await?;
     let step = Step {
         comment: Some(&comment),
         ..Step::new(FeedbackAction::Return, principal.sub())
     };
     let result = state
         .store
-        .apply_feedback_step(principal.tenant(), &principal.audit(), path.id, &step)
+        .apply_feedback_step(principal.tenant(), &principal.audit(), current, &step)
         .await?;
     outcome(result, &principal, FeedbackAction::Return)
 }
@@ -637,11 +630,11 @@ async fn approve_feedback(
     path: web::Path<FeedbackPath>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&principal, Operation::ApproveFeedback)?;
-    visible(&state, &principal, path.id).await?;
+    let current = visible(&state, &principal, path.id).await?;
     let step = Step::new(FeedbackAction::Approve, principal.sub());
     let result = state
         .store
-        .apply_feedback_step(principal.tenant(), &principal.audit(), path.id, &step)
+        .apply_feedback_step(principal.tenant(), &principal.audit(), current, &step)
         .await?;
     outcome(result, &principal, FeedbackAction::Approve)
 }
@@ -683,7 +676,7 @@ async fn release_feedback(
     let step = Step::new(FeedbackAction::Release, principal.sub());
     match state
         .store
-        .apply_feedback_step(principal.tenant(), &principal.audit(), path.id, &step)
+        .apply_feedback_step(principal.tenant(), &principal.audit(), current, &step)
         .await?
     {
         // A concurrent release won: answer as a retry would.
@@ -755,7 +748,7 @@ async fn amend_feedback(
     };
     let result = state
         .store
-        .apply_feedback_step(principal.tenant(), &principal.audit(), path.id, &step)
+        .apply_feedback_step(principal.tenant(), &principal.audit(), current, &step)
         .await?;
     outcome(result, &principal, FeedbackAction::Amend)
 }

@@ -1,5 +1,7 @@
 //! Feedback documents, their workflow log and their released revisions.
 
+use std::collections::HashSet;
+
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -8,6 +10,7 @@ use super::hiring::Transition;
 use super::idempotency::{with_idempotency, IdempotencyClaim};
 use super::rows::{Application, Feedback, FeedbackEvent, FeedbackRevision};
 use super::{now, on_pool, BeginWrite, StorageError, StorageResult, Store};
+use crate::domain::catalog::CatalogKind;
 use crate::domain::feedback::{
     transition, FeedbackAction, FeedbackDocument, FeedbackStatus, ReviewPolicy,
 };
@@ -225,16 +228,24 @@ impl Store {
     /// Applies a workflow step, with its event (and, on release or amendment, a revision
     /// snapshot) in one transaction. A concurrent change makes an edit stale; other steps are
     /// re-evaluated against the new state.
+    /// `read` is the record as the caller just read it (to authorize and validate); it is
+    /// read again only when a concurrent change made it stale.
     pub async fn apply_feedback_step(
         &self,
         tenant: &TenantId,
         audit: &AuditContext,
-        id: Uuid,
+        read: Feedback,
         step: &Step<'_>,
     ) -> StorageResult<Transition<Feedback>> {
+        let id = read.id;
+        let mut known = Some(read);
         for _ in 0..3 {
-            let Some(current) = self.get_feedback(tenant, id).await? else {
-                return Ok(Transition::NotFound);
+            let current = match known.take() {
+                Some(current) => current,
+                None => match self.get_feedback(tenant, id).await? {
+                    Some(current) => current,
+                    None => return Ok(Transition::NotFound),
+                },
             };
             if step.expected_version.is_some_and(|v| v != current.version) {
                 return Ok(Transition::Stale);
@@ -357,19 +368,25 @@ impl Store {
         )
     }
 
-    /// The keys of a catalog that are active now.
+    /// The keys of both catalogs that are active now: (reason codes, competencies).
     pub async fn active_keys(
         &self,
         tenant: &TenantId,
-        kind: crate::domain::catalog::CatalogKind,
-    ) -> StorageResult<std::collections::HashSet<String>> {
-        let keys = on_pool!(self, pool => sqlx::query_scalar::<_, String>(
-                "select key from catalog_entries where tenant_id = $1 and kind = $2 and active = $3")
+    ) -> StorageResult<(HashSet<String>, HashSet<String>)> {
+        let rows: Vec<(String, String)> = on_pool!(self, pool => sqlx::query_as(
+                "select kind, key from catalog_entries where tenant_id = $1 and active = $2")
             .bind(tenant.as_str())
-            .bind(kind.as_str())
             .bind(true)
             .fetch_all(pool)
             .await)?;
-        Ok(keys.into_iter().collect())
+        let (mut reasons, mut competencies) = (HashSet::new(), HashSet::new());
+        for (kind, key) in rows {
+            if kind == CatalogKind::ReasonCodes.as_str() {
+                reasons.insert(key);
+            } else if kind == CatalogKind::Competencies.as_str() {
+                competencies.insert(key);
+            }
+        }
+        Ok((reasons, competencies))
     }
 }
