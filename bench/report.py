@@ -77,7 +77,7 @@ def verdict(label, ok, detail):
 
 print(f"# Debrief benchmark, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC\n")
 print(f"Machine: {os.cpu_count()} cores ({cpu()}), {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB; "
-      f"{version(['psql', '--version'])}; {version(['wrk', '--version'])}. Load: {threads} threads, {connections} "
+      f"{version(['psql', '--version'])}; {' '.join(version(['wrk', '--version']).split()[:2])}. Load: {threads} threads, {connections} "
       f"connections, {duration} s per measurement after a 3 s warm-up, wrk and pgbench on the same machine as "
       f"the service and the database. Command: `bench/run.sh`.\n")
 print("| scenario | Debrief req/s | p50 ms | p99 ms | errors | SQL-equivalent (pgbench) tx/s | p50 ms | p99 ms | Debrief / pgbench |")
