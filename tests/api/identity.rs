@@ -20,7 +20,105 @@ backend_tests!(
     the_negative_token_corpus_is_refused_with_401,
     a_required_typ_is_enforced,
     idp_role_names_are_mapped_to_debrief_roles,
+    a_verified_token_is_remembered_until_it_expires_and_a_tampered_one_never,
+    a_remembered_token_stops_working_when_its_key_leaves_the_jwks,
 );
+
+/// A counter from `/metrics`.
+async fn counter(app: &TestApp, name: &str) -> u64 {
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("body");
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("{name} missing from {text}"))
+}
+
+const HITS: &str = "debrief_auth_verified_cache_hits_total";
+
+async fn a_verified_token_is_remembered_until_it_expires_and_a_tampered_one_never(
+    backend: Backend,
+) {
+    let key = SigningKey::ec("e");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("ec.pem");
+    std::fs::write(&file, &key.public_pem).expect("write");
+    let app = spawn_app_with(backend, |s| {
+        s.auth_public_key_files = file.display().to_string();
+        s.auth_algorithms = "ES256".into();
+        s.auth_issuer = ISSUER.into();
+        s.auth_leeway_secs = 0;
+    })
+    .await;
+    let mut claims = claims();
+    let expires = now() + 3;
+    claims["exp"] = json!(expires);
+    claims["roles"] = json!(["employee"]);
+    let token = key.sign(&claims);
+    assert_eq!(status(&app, &token).await, 200);
+    let hits = counter(&app, HITS).await;
+    assert_eq!(status(&app, &token).await, 200);
+    assert_eq!(
+        counter(&app, HITS).await,
+        hits + 1,
+        "answered from the cache"
+    );
+
+    // The remembered token's signature with other claims, or its claims with a changed
+    // signature: both are verified in full, and refused.
+    let parts: Vec<&str> = token.split('.').collect();
+    let mut escalated = claims.clone();
+    escalated["roles"] = json!(["hr"]);
+    let forged = format!("{}.{}.{}", parts[0], b64(&escalated), parts[2]);
+    assert_eq!(status(&app, &forged).await, 401);
+    let mut signature: Vec<char> = parts[2].chars().collect();
+    signature[10] = if signature[10] == 'A' { 'B' } else { 'A' };
+    let altered = format!(
+        "{}.{}.{}",
+        parts[0],
+        parts[1],
+        signature.into_iter().collect::<String>()
+    );
+    assert_eq!(status(&app, &altered).await, 401);
+    assert_eq!(counter(&app, HITS).await, hits + 1, "no hit for either");
+
+    // Once its `exp` has passed, the remembered token is refused like any other.
+    while now() <= expires {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(status(&app, &token).await, 401);
+}
+
+async fn a_remembered_token_stops_working_when_its_key_leaves_the_jwks(backend: Backend) {
+    let (old, new) = (SigningKey::rsa("2026-01"), SigningKey::rsa("2026-07"));
+    let server = JwksServer::start(&[&old]).await;
+    let app = jwks_app(backend, &server, |s| {
+        s.auth_jwks_refresh_interval_secs = 1;
+        s.auth_jwks_max_age_secs = 2;
+    })
+    .await;
+    let token = old.sign(&claims());
+    assert_eq!(status(&app, &token).await, 200);
+    let hits = counter(&app, HITS).await;
+    assert_eq!(status(&app, &token).await, 200);
+    assert_eq!(
+        counter(&app, HITS).await,
+        hits + 1,
+        "answered from the cache"
+    );
+    // The provider revokes the key: once the key set is older than its max age, the cached
+    // verification no longer counts and the token is refused.
+    server.publish(&[&new]);
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(status(&app, &token).await, 401);
+    assert_eq!(status(&app, &new.sign(&claims())).await, 200);
+}
 
 const ISSUER: &str = "https://idp.example.com/realms/acme";
 
