@@ -90,8 +90,7 @@ names = {
     "queue-10k": "HR review queue page, 10 000 rows",
     "queue-1m": "HR review queue page, 1 000 000 rows",
     "read-half": "read at half the saturating rate (paced)",
-    "read-es256": "read, ES256 tokens (public-key verification, verified-token cache)",
-    "read-es256-uncached": "read, ES256 tokens, cache off (a verification per request)",
+    "read-es256": "read, ES256 tokens (public-key verification)",
     "read-sqlite": "read on embedded SQLite",
 }
 ratios = {}
@@ -111,7 +110,6 @@ for name, label in names.items():
           f"{'–' if ratio is None else f'{ratio:.2f}×'} |")
 
 read, half, es, sqlite = wrk("read"), wrk("read-half"), wrk("read-es256"), wrk("read-sqlite")
-es_uncached = wrk("read-es256-uncached")
 q10k, q1m = wrk("queue-10k"), wrk("queue-1m")
 hwm_pg, hwm_sqlite = read_number("postgres.hwm-kb") / 1024, read_number("sqlite.hwm-kb") / 1024
 ready = read_number("ready-postgres.ms")
@@ -135,10 +133,9 @@ if q10k and q1m:
 verdict("RSS under load ≤ 64 MB", hwm_pg <= 64, f"{hwm_pg:.1f} MiB")
 verdict("start to ready ≤ 300 ms", ready <= 300, f"{ready:.0f} ms")
 print("\n".join(verdicts))
-if es and es_uncached and read and es["non_2xx"] + es["errors"] + es_uncached["non_2xx"] + es_uncached["errors"] == 0:
-    print(f"\nJWT verification: reads with ES256 tokens run at {es['rps'] / read['rps']:.2f}× the HS256 rate with the "
-          f"verified-token cache and {es_uncached['rps'] / read['rps']:.2f}× without it "
-          f"({es['rps']:,.0f} and {es_uncached['rps']:,.0f} vs {read['rps']:,.0f} req/s).")
+if es and read and es["non_2xx"] + es["errors"] == 0:
+    print(f"\nJWT verification: reads with ES256 tokens run at {es['rps'] / read['rps']:.2f}× the HS256 rate "
+          f"({es['rps']:,.0f} vs {read['rps']:,.0f} req/s).")
 if sqlite and read and sqlite["non_2xx"] + sqlite["errors"] == 0:
     print(f"Embedded SQLite: the same read at {sqlite['rps'] / read['rps']:.2f}× the PostgreSQL-backed rate "
           f"({sqlite['rps']:,.0f} req/s, p99 {sqlite['p99_ms']:.2f} ms).")

@@ -162,12 +162,7 @@ export DEBRIEF_AUTH_PUBLIC_KEY_FILES="$WORK/es256.pem" DEBRIEF_AUTH_ALGORITHMS=E
 start postgres-es256
 debrief_load read-es256 read "$WORK/es256"
 stop
-# The same without the verified-token cache: every request pays for an ECDSA verification.
-export DEBRIEF_AUTH_VERIFIED_CACHE_ENTRIES=0
-start postgres-es256-uncached
-debrief_load read-es256-uncached read "$WORK/es256"
-stop
-unset DEBRIEF_AUTH_PUBLIC_KEY_FILES DEBRIEF_AUTH_ALGORITHMS DEBRIEF_AUTH_VERIFIED_CACHE_ENTRIES
+unset DEBRIEF_AUTH_PUBLIC_KEY_FILES DEBRIEF_AUTH_ALGORITHMS
 
 step "SQLite (embedded), HS256 tokens"
 export DEBRIEF_DATABASE_URL="sqlite://$WORK/sqlite/debrief.db" DEBRIEF_AUTH_HS256_SECRET="$SECRET"
