@@ -87,8 +87,6 @@ pub struct Settings {
     pub auth_default_tenant: String,
     /// Clock leeway for `exp` and `nbf`, in seconds.
     pub auth_leeway_secs: u64,
-    /// Verified tokens remembered until they expire (0 turns the cache off).
-    pub auth_verified_cache_entries: usize,
 }
 
 impl Default for Settings {
@@ -122,7 +120,6 @@ impl Default for Settings {
             auth_tenant_claim: "tid".into(),
             auth_default_tenant: String::new(),
             auth_leeway_secs: 30,
-            auth_verified_cache_entries: 10_000,
         }
     }
 }
@@ -320,9 +317,6 @@ impl Settings {
                 "DEBRIEF_AUTH_DEFAULT_TENANT: 1-64 characters of letters, digits, '-', '_' or '.'"
                     .into(),
             );
-        }
-        if self.auth_verified_cache_entries > 1_000_000 {
-            errors.push("DEBRIEF_AUTH_VERIFIED_CACHE_ENTRIES: must be at most 1000000".into());
         }
         if self.auth_leeway_secs > 300 {
             errors.push("DEBRIEF_AUTH_LEEWAY_SECS: must be at most 300".into());

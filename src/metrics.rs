@@ -78,20 +78,6 @@ impl Default for Metrics {
 }
 
 impl Metrics {
-    /// Exposes the verified-token cache's hits and misses.
-    pub fn register_verified_cache(&mut self, cache: &crate::auth::VerifiedCache) {
-        self.registry.register(
-            "auth_verified_cache_hits",
-            "Requests whose token was found verified",
-            cache.hits.clone(),
-        );
-        self.registry.register(
-            "auth_verified_cache_misses",
-            "Requests whose token was verified in full",
-            cache.misses.clone(),
-        );
-    }
-
     pub fn observe_request(&self, method: &str, route: &str, status: u16, seconds: f64) {
         let labels = RequestLabels {
             method: method.to_owned(),

@@ -34,13 +34,11 @@ impl Application {
             Authenticator::from_settings(settings).context("cannot set up authentication")?;
         auth.prefetch().await;
         let api = http::openapi();
-        let mut metrics = crate::metrics::Metrics::default();
-        metrics.register_verified_cache(auth.verified_cache());
         let state = web::Data::new(AppState {
             store: store.clone(),
             auth,
             tenants: Default::default(),
-            metrics,
+            metrics: Default::default(),
             routes: RouteTable::from_openapi(&api),
         });
         let address = settings.listen_addr().map_err(anyhow::Error::msg)?;

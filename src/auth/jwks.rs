@@ -12,7 +12,6 @@
 //!   would let anyone who can read the JWKS mint tokens.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
@@ -59,8 +58,6 @@ pub struct JwksCache {
     settings: JwksSettings,
     client: reqwest::Client,
     cached: RwLock<Cached>,
-    /// Bumped on every successful fetch: tokens verified before it are verified again.
-    generation: AtomicU64,
     /// Serialises fetches: whoever holds it fetches, the others wait and re-read the cache.
     fetching: tokio::sync::Mutex<()>,
 }
@@ -88,7 +85,6 @@ impl JwksCache {
                 fetched_at: None,
                 attempted_at: None,
             }),
-            generation: AtomicU64::new(0),
             fetching: tokio::sync::Mutex::new(()),
         })
     }
@@ -121,22 +117,12 @@ impl JwksCache {
                 if let Ok(mut cached) = self.cached.write() {
                     tracing::info!(keys = keys.len(), "JWKS loaded");
                     cached.keys = keys;
-                    self.generation.fetch_add(1, Ordering::SeqCst);
                     cached.fetched_at = Some(Instant::now());
                     cached.attempted_at = cached.fetched_at;
                 }
             }
             Err(error) => tracing::warn!(%error, "JWKS not reachable at start"),
         }
-    }
-
-    /// The generation of the key set while it is fresh (fetched within max age).
-    pub fn fresh_generation(&self) -> Option<u64> {
-        let cached = self.cached.read().ok()?;
-        let fresh = cached
-            .fetched_at
-            .is_some_and(|at| at.elapsed() < self.settings.max_age);
-        fresh.then(|| self.generation.load(Ordering::SeqCst))
     }
 
     fn lookup(&self, kid: &Option<String>, fresh_only: bool) -> Option<DecodingKey> {
@@ -173,7 +159,6 @@ impl JwksCache {
             Ok(keys) => {
                 tracing::info!(keys = keys.len(), "JWKS refreshed");
                 cached.keys = keys;
-                self.generation.fetch_add(1, Ordering::SeqCst);
                 cached.fetched_at = Some(Instant::now());
             }
             Err(error) => {

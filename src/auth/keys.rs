@@ -62,16 +62,6 @@ impl KeySource {
         Ok(keys)
     }
 
-    /// Which key set verifies tokens now, for the verified-token cache: constant for a secret
-    /// or PEM keys; for a JWKS, the generation of the last fetch while it is fresh, and `None`
-    /// (verify in full, which refreshes) once it is older than its max age.
-    pub fn generation(&self) -> Option<u64> {
-        match self {
-            KeySource::Secret(_) | KeySource::PublicKeys(_) => Some(0),
-            KeySource::Jwks(cache) => cache.fresh_generation(),
-        }
-    }
-
     pub async fn prefetch(&self) {
         if let KeySource::Jwks(cache) = self {
             cache.prefetch().await;

@@ -5,7 +5,6 @@
 //! configuration, `exp`, `iss`, `aud` and `sub` required, `nbf` checked, an explicit leeway and
 //! an optional `typ`. Header `jku`, `x5u` and `jwk` are never used.
 
-mod cache;
 mod jwks;
 mod keys;
 pub mod policy;
@@ -26,7 +25,6 @@ use serde_json::Value;
 use crate::config::{AuthMode, Settings};
 use crate::domain::{Role, SubjectId, TenantId};
 
-pub use cache::VerifiedCache;
 pub use jwks::validate_jwks_url;
 pub use keys::KeySource;
 pub use principal::Principal;
@@ -60,7 +58,6 @@ pub struct Authenticator {
     role_map: Vec<(String, Role)>,
     tenant_claim: Vec<String>,
     default_tenant: Option<TenantId>,
-    verified: VerifiedCache,
 }
 
 impl Authenticator {
@@ -104,7 +101,6 @@ impl Authenticator {
             role_map: settings.role_map().map_err(anyhow::Error::msg)?,
             tenant_claim: claim_path(&settings.auth_tenant_claim),
             default_tenant,
-            verified: VerifiedCache::new(settings.auth_verified_cache_entries),
         })
     }
 
@@ -113,32 +109,11 @@ impl Authenticator {
         self.keys.prefetch().await;
     }
 
-    /// The cache of verified tokens (for its hit and miss counters).
-    pub fn verified_cache(&self) -> &VerifiedCache {
-        &self.verified
-    }
-
-    /// Verifies `token` (or finds it verified under the current keys) and maps its claims.
+    /// Verifies `token` and maps its claims.
     pub async fn authenticate(&self, token: &str) -> Result<Principal, AuthError> {
         if token.len() > MAX_TOKEN_BYTES {
             return Err(AuthError::Invalid("token too large".into()));
         }
-        // Read before verifying: a key-set change during verification makes the entry stale.
-        let generation = self.keys.generation();
-        let now = chrono::Utc::now().timestamp();
-        if let Some(principal) = generation.and_then(|g| self.verified.get(token, g, now)) {
-            return Ok(principal);
-        }
-        let (principal, expires) = self.verify(token).await?;
-        if let (Some(generation), Some(expires)) = (generation, expires) {
-            self.verified
-                .insert(token, principal.clone(), expires, generation);
-        }
-        Ok(principal)
-    }
-
-    /// Full verification: the principal, and the token's `exp` when it is a whole number.
-    async fn verify(&self, token: &str) -> Result<(Principal, Option<i64>), AuthError> {
         let header = decode_header(token).map_err(|e| AuthError::Invalid(e.to_string()))?;
         if !self.algorithms.contains(&header.alg) {
             return Err(AuthError::Invalid(format!(
@@ -173,8 +148,7 @@ impl Authenticator {
             }
         }
         let claims = claims.ok_or(last_error)?;
-        let expires = claims.get("exp").and_then(Value::as_i64);
-        Ok((self.principal(&claims)?, expires))
+        self.principal(&claims)
     }
 
     fn principal(&self, claims: &Value) -> Result<Principal, AuthError> {
