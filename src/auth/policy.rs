@@ -502,14 +502,24 @@ pub fn requisition_scope(principal: &Principal) -> Option<&str> {
     }
 }
 
+/// Whose requisitions bound the caller's view of hiring data: `Some(None)` for HR and the
+/// integration account (the whole tenant), `Some(Some(sub))` for a hiring manager (the
+/// requisitions that list them), `None` for anyone else (nothing).
+pub fn hiring_scope(principal: &Principal) -> Option<Option<&str>> {
+    match requisition_scope(principal) {
+        None => Some(None),
+        Some(sub) if principal.has(Role::HiringManager) => Some(Some(sub)),
+        Some(_) => None,
+    }
+}
+
 /// Object-level check for hiring data: a requisition (or an application to it) is visible to
 /// HR and the integration account, and to the hiring managers it lists.
 pub fn can_see_requisition(principal: &Principal, hiring_manager_ids: &[String]) -> bool {
-    match requisition_scope(principal) {
-        None => true,
-        Some(sub) => {
-            principal.has(Role::HiringManager) && hiring_manager_ids.iter().any(|id| id == sub)
-        }
+    match hiring_scope(principal) {
+        Some(None) => true,
+        Some(Some(sub)) => hiring_manager_ids.iter().any(|id| id == sub),
+        None => false,
     }
 }
 

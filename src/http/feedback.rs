@@ -232,13 +232,12 @@ fn respond(feedback: &Feedback, principal: &Principal) -> ApiResult<HttpResponse
 
 /// Feedback the caller may see (HR, or a hiring manager of its requisition), or 404.
 async fn visible(state: &AppState, principal: &Principal, id: Uuid) -> ApiResult<Feedback> {
-    let feedback = state
+    let manager = policy::hiring_scope(principal).ok_or(ApiError::NotFound)?;
+    state
         .store
-        .get_feedback(principal.tenant(), id)
+        .get_feedback_for(principal.tenant(), id, manager)
         .await?
-        .ok_or(ApiError::NotFound)?;
-    super::requisitions::ensure_visible(state, principal, feedback.requisition_id).await?;
-    Ok(feedback)
+        .ok_or(ApiError::NotFound)
 }
 
 /// Records that the caller read candidates' feedback (reads of one's own are not recorded).

@@ -194,6 +194,29 @@ impl Store {
             .await)?)
     }
 
+    /// The feedback, if `manager` is `None` (the whole tenant) or a hiring manager of its
+    /// requisition: one statement for the record and the caller's right to it.
+    pub async fn get_feedback_for(
+        &self,
+        tenant: &TenantId,
+        id: Uuid,
+        manager: Option<&str>,
+    ) -> StorageResult<Option<Feedback>> {
+        let sql = format!(
+            "select {FEEDBACK_COLUMNS} from feedback f
+             where f.tenant_id = $1 and f.id = $2
+               and ($3 is null or exists (
+                     select 1 from requisition_people p
+                     where p.requisition_id = f.requisition_id and p.relation = 'hiring_manager' and p.person_id = $3))"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, Feedback>(&sql)
+            .bind(tenant.as_str())
+            .bind(id)
+            .bind(manager)
+            .fetch_optional(pool)
+            .await)?)
+    }
+
     pub async fn list_feedback(
         &self,
         tenant: &TenantId,
