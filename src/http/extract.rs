@@ -91,14 +91,8 @@ impl FromRequest for IfMatch {
 }
 
 /// For optional body fields: absent means `None`, an explicit `null` is refused like any other
-/// value of the wrong type (the schema does not allow it).
-pub fn non_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
-}
+/// value of the wrong type (the schema does not allow it). One definition, in the domain.
+pub use crate::domain::feedback::non_null;
 
 /// A whole number (`5` or `5.0`: JSON Schema's `integer` allows both) that fits an `i32`.
 fn whole(number: f64) -> Option<i32> {
