@@ -144,19 +144,9 @@ fn subject(path: &EmployeePath) -> ApiResult<SubjectId> {
 }
 
 fn exported_application(record: SubjectApplication) -> ApiResult<ExportedApplication> {
-    let legal_hold = match (
-        record.legal_hold_reason,
-        record.legal_hold_by,
-        record.legal_hold_at,
-    ) {
-        (Some(reason), Some(placed_by), Some(placed_at)) => Some(LegalHoldView {
-            application_id: record.application.id,
-            reason,
-            placed_by,
-            placed_at,
-        }),
-        _ => None,
-    };
+    let legal_hold = record
+        .legal_hold()
+        .map(|hold| LegalHoldView::new(record.application.id, hold));
     Ok(ExportedApplication {
         application: ApplicationView::from_record(&record.application)?,
         requisition: RequisitionSummary {
@@ -374,17 +364,15 @@ async fn release_legal_hold(
     path: web::Path<ApplicationPath>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&principal, Operation::ReleaseLegalHold)?;
-    match state
+    if !state
         .store
         .release_legal_hold(principal.tenant(), &principal.audit(), path.id)
         .await?
     {
-        Some(true) => {
-            tracing::info!(application = %path.id, "legal hold lifted");
-            Ok(HttpResponse::NoContent().finish())
-        }
-        Some(false) | None => Err(ApiError::NotFound),
+        return Err(ApiError::NotFound);
     }
+    tracing::info!(application = %path.id, "legal hold lifted");
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// The tenant's retention policy (HR).

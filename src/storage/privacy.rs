@@ -48,7 +48,7 @@ pub struct LegalHold {
     pub placed_at: DateTime<Utc>,
 }
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 struct HoldRow {
     legal_hold_reason: Option<String>,
     legal_hold_by: Option<String>,
@@ -56,10 +56,10 @@ struct HoldRow {
 }
 
 impl HoldRow {
-    fn hold(self) -> Option<LegalHold> {
+    fn hold(&self) -> Option<LegalHold> {
         Some(LegalHold {
-            reason: self.legal_hold_reason?,
-            placed_by: self.legal_hold_by?,
+            reason: self.legal_hold_reason.clone()?,
+            placed_by: self.legal_hold_by.clone()?,
             placed_at: self.legal_hold_at?,
         })
     }
@@ -72,9 +72,14 @@ pub struct SubjectApplication {
     pub application: Application,
     pub requisition_title: String,
     pub requisition_department: String,
-    pub legal_hold_reason: Option<String>,
-    pub legal_hold_by: Option<String>,
-    pub legal_hold_at: Option<DateTime<Utc>>,
+    #[sqlx(flatten)]
+    hold: HoldRow,
+}
+
+impl SubjectApplication {
+    pub fn legal_hold(&self) -> Option<LegalHold> {
+        self.hold.hold()
+    }
 }
 
 /// A feedback document about the subject with everything hanging off it.
@@ -288,7 +293,7 @@ impl Store {
             .bind(application)
             .fetch_optional(pool)
             .await)?;
-        Ok(row.map(HoldRow::hold))
+        Ok(row.map(|row| row.hold()))
     }
 
     /// Places (or replaces) the legal hold on an application; `None` if there is none.
@@ -328,20 +333,13 @@ impl Store {
         }.await)
     }
 
-    /// Lifts the legal hold; `None` if there is no such application, `Some(false)` if it was
-    /// not held.
+    /// Lifts the legal hold; `false` if there is no such application or it was not held.
     pub async fn release_legal_hold(
         &self,
         tenant: &TenantId,
         audit: &AuditContext,
         application: Uuid,
-    ) -> StorageResult<Option<bool>> {
-        let Some(current) = self.legal_hold(tenant, application).await? else {
-            return Ok(None);
-        };
-        if current.is_none() {
-            return Ok(Some(false));
-        }
+    ) -> StorageResult<bool> {
         on_pool!(self, pool => async {
             let mut tx = pool.begin_write().await?;
             let released: Option<(String,)> = sqlx::query_as(
@@ -354,12 +352,12 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             let Some((candidate,)) = released else {
-                return Ok(Some(false));
+                return Ok(false);
             };
             audit_event!(tx, tenant, audit, "legal_hold.release", "application", application, Some(candidate.as_str()),
                          serde_json::json!({}));
             tx.commit().await?;
-            Ok::<_, StorageError>(Some(true))
+            Ok::<_, StorageError>(true)
         }.await)
     }
 
