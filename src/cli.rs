@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::app::App;
 use crate::auth::{mint_token, TokenRequest};
-use crate::config::{AuthMode, Settings};
-use crate::domain::{Role, SubjectId, TenantId};
+use crate::config::Settings;
+use crate::domain::{EmployeeId, Role, TenantId};
 use crate::startup::Application;
 use crate::storage::Store;
 
@@ -87,26 +88,28 @@ impl Cli {
         match self.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(settings).await,
             Command::Migrate => {
-                let store = Store::connect(&settings.database_url(), &settings.pool()).await?;
+                let store = Store::connect(&settings.database).await?;
                 store.migrate().await?;
-                tracing::info!(backend = store.backend(), "migrations applied");
+                tracing::info!(backend = ?store.backend(), "migrations applied");
                 store.close().await;
                 Ok(())
             }
             Command::Health => probe_liveness(&settings),
             Command::Retention(RetentionCommand::Apply { dry_run }) => {
-                let store = Store::connect(&settings.database_url(), &settings.pool()).await?;
+                let store = Store::connect(&settings.database).await?;
                 store.migrate().await?;
-                let report = crate::retention::apply(&store, crate::storage::now(), dry_run).await;
+                let report =
+                    crate::app::retention::apply(&store, crate::storage::now(), dry_run).await;
                 store.close().await;
                 print_retention(&report?, dry_run);
                 Ok(())
             }
             Command::Seed { tenant } => {
                 let tenant = TenantId::parse(&tenant).map_err(anyhow::Error::msg)?;
-                let store = Store::connect(&settings.database_url(), &settings.pool()).await?;
+                let store = Store::connect(&settings.database).await?;
                 store.migrate().await?;
-                let report = crate::seed::seed(&store, &tenant).await?;
+                let app = App::new(store.clone());
+                let report = crate::app::seed::seed(&app, &tenant).await?;
                 store.close().await;
                 println!(
                     "Seeded tenant {tenant}: {} requisitions, {} applications, {} new decisions.",
@@ -132,11 +135,15 @@ impl Cli {
                     .tenant
                     .clone()
                     .or_else(|| {
-                        Some(settings.auth_default_tenant.clone()).filter(|t| !t.is_empty())
+                        settings
+                            .auth
+                            .default_tenant
+                            .as_ref()
+                            .map(|t| t.as_str().to_owned())
                     })
                     .unwrap_or_else(|| "demo".into());
                 TenantId::parse(&tenant).map_err(anyhow::Error::msg)?;
-                SubjectId::parse(&args.sub).map_err(anyhow::Error::msg)?;
+                EmployeeId::parse(&args.sub).map_err(anyhow::Error::msg)?;
                 let token = mint_token(
                     &settings,
                     &TokenRequest {
@@ -153,7 +160,7 @@ impl Cli {
     }
 }
 
-fn print_retention(report: &crate::retention::RetentionReport, dry_run: bool) {
+fn print_retention(report: &crate::app::retention::RetentionReport, dry_run: bool) {
     let verb = if dry_run {
         "would anonymise"
     } else {
@@ -184,15 +191,15 @@ fn print_retention(report: &crate::retention::RetentionReport, dry_run: bool) {
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let application = Application::build(&settings).await?;
-    let host = settings.listen_addr().map_err(anyhow::Error::msg)?.ip();
+    let host = settings.listen.ip();
     let base = format!("http://{host}:{}", application.port());
     tracing::info!(
         %base,
-        backend = application.store().backend(),
-        auth = ?settings.auth_mode(),
+        backend = ?application.store().backend(),
+        auth = ?settings.auth.mode(),
         "debrief listening"
     );
-    if settings.auth_mode() == AuthMode::Development {
+    if settings.is_development() {
         let secret_file = settings.data_dir.join(crate::auth::DEV_SECRET_FILE);
         println!();
         println!("  Debrief is running with development auth (loopback only).");
@@ -214,7 +221,7 @@ fn probe_liveness(settings: &Settings) -> anyhow::Result<()> {
     use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
     use std::time::Duration;
 
-    let mut address = settings.listen_addr().map_err(anyhow::Error::msg)?;
+    let mut address = settings.listen;
     if address.ip().is_unspecified() {
         address = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), address.port());
     }

@@ -11,6 +11,7 @@ use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use utoipa_actix_web::AppExt;
 
+use crate::app;
 use crate::auth::Authenticator;
 use crate::config::Settings;
 use crate::http::{self, AppState, RouteTable};
@@ -24,7 +25,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
-        let store = Store::connect(&settings.database_url(), &settings.pool())
+        let store = Store::connect(&settings.database)
             .await
             .context("cannot open the database")?;
         if settings.migrate_on_start {
@@ -35,18 +36,17 @@ impl Application {
         auth.prefetch().await;
         let api = http::openapi();
         let state = web::Data::new(AppState {
-            store: store.clone(),
+            app: app::App::new(store.clone()),
             auth,
-            tenants: Default::default(),
             metrics: Default::default(),
             routes: RouteTable::from_openapi(&api),
         });
-        let address = settings.listen_addr().map_err(anyhow::Error::msg)?;
+        let address = settings.listen;
         let listener =
             TcpListener::bind(address).with_context(|| format!("cannot listen on {address}"))?;
         let port = listener.local_addr()?.port();
         let (json, path, query) = http::extractor_configs(settings.body_limit_bytes);
-        let origins = settings.cors_origins();
+        let origins = settings.cors_origins.clone();
 
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
@@ -91,9 +91,8 @@ impl Application {
             server = server.workers(settings.workers);
         }
         let server = server.listen(listener)?.run();
-        if settings.retention_interval_secs > 0 {
-            let interval = std::time::Duration::from_secs(settings.retention_interval_secs);
-            tokio::spawn(crate::retention::run_periodically(store.clone(), interval));
+        if let Some(interval) = settings.retention_interval {
+            tokio::spawn(app::retention::run_periodically(store.clone(), interval));
         }
         Ok(Self {
             port,

@@ -8,7 +8,6 @@
 mod jwks;
 mod keys;
 pub mod policy;
-mod principal;
 
 use std::fs;
 use std::io::Write;
@@ -22,12 +21,10 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::config::{AuthMode, Settings};
-use crate::domain::{Role, SubjectId, TenantId};
+use crate::config::{AuthSettings, ClaimPath, KeySettings, Settings};
+use crate::domain::{EmployeeId, Principal, Role, TenantId};
 
-pub use jwks::validate_jwks_url;
 pub use keys::KeySource;
-pub use principal::Principal;
 
 /// Longest accepted token; anything larger is refused before it is parsed.
 pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
@@ -54,9 +51,9 @@ pub struct Authenticator {
     algorithms: Vec<Algorithm>,
     validation: Validation,
     typ: Option<String>,
-    roles_claim: Vec<String>,
+    roles_claim: ClaimPath,
     role_map: Vec<(String, Role)>,
-    tenant_claim: Vec<String>,
+    tenant_claim: ClaimPath,
     default_tenant: Option<TenantId>,
 }
 
@@ -65,42 +62,35 @@ impl Authenticator {
     /// generated into) the data directory.
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
         install_crypto_provider();
-        let keys = match settings.auth_mode() {
-            AuthMode::Development | AuthMode::SharedSecret => {
+        let auth = &settings.auth;
+        let keys = match &auth.keys {
+            KeySettings::Development | KeySettings::SharedSecret(_) => {
                 let secret = hs256_secret(settings)?;
                 KeySource::Secret(DecodingKey::from_secret(secret.expose_secret().as_bytes()))
             }
-            AuthMode::PublicKeys => KeySource::from_pem_files(&settings.public_key_files())?,
-            AuthMode::Jwks => KeySource::jwks(jwks::JwksSettings {
-                url: validate_jwks_url(&settings.auth_jwks_url).map_err(anyhow::Error::msg)?,
-                refresh_interval: std::time::Duration::from_secs(
-                    settings.auth_jwks_refresh_interval_secs,
-                ),
-                max_age: std::time::Duration::from_secs(settings.auth_jwks_max_age_secs),
-                timeout: std::time::Duration::from_millis(settings.auth_jwks_timeout_ms),
-            })?,
+            KeySettings::PublicKeyFiles(files) => KeySource::from_pem_files(files)?,
+            KeySettings::Jwks(jwks) => KeySource::jwks(jwks.clone())?,
         };
-        let algorithms = settings.algorithms().map_err(anyhow::Error::msg)?;
-        let mut validation = Validation::new(algorithms[0]);
-        validation.leeway = settings.auth_leeway_secs;
+        let first = *auth
+            .algorithms
+            .first()
+            .ok_or_else(|| anyhow::anyhow!("no signature algorithm is allowed"))?;
+        let mut validation = Validation::new(first);
+        validation.leeway = auth.leeway_secs;
         validation.validate_exp = true;
         validation.validate_nbf = true;
-        validation.set_issuer(&[settings.auth_issuer.as_str()]);
-        validation.set_audience(&[settings.auth_audience.as_str()]);
+        validation.set_issuer(&[auth.issuer.as_str()]);
+        validation.set_audience(&[auth.audience.as_str()]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        let default_tenant = match settings.auth_default_tenant.as_str() {
-            "" => None,
-            raw => Some(TenantId::parse(raw).map_err(anyhow::Error::msg)?),
-        };
         Ok(Self {
             keys,
-            algorithms,
+            algorithms: auth.algorithms.clone(),
             validation,
-            typ: Some(settings.auth_typ.trim().to_owned()).filter(|typ| !typ.is_empty()),
-            roles_claim: claim_path(&settings.auth_roles_claim),
-            role_map: settings.role_map().map_err(anyhow::Error::msg)?,
-            tenant_claim: claim_path(&settings.auth_tenant_claim),
-            default_tenant,
+            typ: auth.typ.clone(),
+            roles_claim: auth.roles_claim.clone(),
+            role_map: auth.role_map.clone(),
+            tenant_claim: auth.tenant_claim.clone(),
+            default_tenant: auth.default_tenant.clone(),
         })
     }
 
@@ -155,7 +145,7 @@ impl Authenticator {
         let sub = claims
             .get("sub")
             .and_then(Value::as_str)
-            .and_then(|s| SubjectId::parse(s).ok())
+            .and_then(|s| EmployeeId::parse(s).ok())
             .ok_or(AuthError::BadSubject)?;
         let tenant = match lookup(claims, &self.tenant_claim) {
             Some(Value::String(raw)) => TenantId::parse(raw).map_err(|_| AuthError::BadTenant)?,
@@ -168,7 +158,7 @@ impl Authenticator {
             Some(Value::String(raw)) => raw.split_whitespace().collect(),
             _ => Vec::new(),
         };
-        let mut roles = vec![Role::Employee];
+        let mut roles = Vec::new();
         for name in granted {
             let mapped = self
                 .role_map
@@ -187,20 +177,17 @@ pub fn install_crypto_provider() {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
 }
 
-fn claim_path(raw: &str) -> Vec<String> {
-    raw.split('.').map(str::to_owned).collect()
-}
-
-fn lookup<'a>(claims: &'a Value, path: &[String]) -> Option<&'a Value> {
-    path.iter()
+fn lookup<'a>(claims: &'a Value, path: &ClaimPath) -> Option<&'a Value> {
+    path.0
+        .iter()
         .try_fold(claims, |value, segment| value.get(segment))
 }
 
 /// The HS256 secret: the configured one, or the development secret in the data directory
 /// (generated on first use, readable by the owner only).
 pub fn hs256_secret(settings: &Settings) -> anyhow::Result<SecretString> {
-    if settings.auth_mode() == AuthMode::SharedSecret {
-        return Ok(settings.auth_hs256_secret.clone());
+    if let KeySettings::SharedSecret(secret) = &settings.auth.keys {
+        return Ok(secret.clone());
     }
     let path = settings.data_dir.join(DEV_SECRET_FILE);
     if let Ok(existing) = fs::read_to_string(&path) {
@@ -266,20 +253,17 @@ pub fn mint_token(settings: &Settings, request: &TokenRequest) -> anyhow::Result
         .iter()
         .map(|role| Value::from(role.as_str()))
         .collect();
+    let auth: &AuthSettings = &settings.auth;
+    insert_at(&mut extra, &auth.roles_claim.0, Value::from(roles));
     insert_at(
         &mut extra,
-        &claim_path(&settings.auth_roles_claim),
-        Value::from(roles),
-    );
-    insert_at(
-        &mut extra,
-        &claim_path(&settings.auth_tenant_claim),
+        &auth.tenant_claim.0,
         Value::from(request.tenant.as_str()),
     );
     let claims = DevClaims {
         sub: &request.sub,
-        iss: &settings.auth_issuer,
-        aud: &settings.auth_audience,
+        iss: &auth.issuer,
+        aud: &auth.audience,
         iat: now,
         nbf: now,
         exp: now + request.ttl_secs,
@@ -315,11 +299,13 @@ mod tests {
     use super::*;
 
     fn settings(dir: &Path) -> Settings {
-        Settings {
+        crate::config::RawSettings {
             data_dir: dir.to_path_buf(),
             auth_roles_claim: "realm_access.roles".into(),
-            ..Settings::default()
+            ..crate::config::RawSettings::default()
         }
+        .parse()
+        .expect("valid settings")
     }
 
     #[tokio::test]

@@ -9,10 +9,7 @@
 //! are related to the caller. A test walks every route of the OpenAPI document against it, with
 //! a token per role and an object per relation; a route that is not in the matrix fails it.
 
-use crate::domain::Role;
-use crate::error::ApiError;
-
-use super::Principal;
+use crate::domain::{EmployeeId, Principal, Role};
 
 /// Every operation of the `/v1` API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -101,11 +98,16 @@ pub struct Rule {
     pub scope: Scope,
 }
 
-const HR: &[Role] = &[Role::Hr];
-const HR_OR_PORTAL: &[Role] = &[Role::Hr, Role::Integration];
-const HIRING_READERS: &[Role] = &[Role::Hr, Role::Integration, Role::HiringManager];
-const FEEDBACK_WRITERS: &[Role] = &[Role::Hr, Role::HiringManager];
-const PORTAL: &[Role] = &[Role::Integration];
+const ANY: Capability = Capability::AnyRole;
+const HR: Capability = Capability::Roles(&[Role::Hr]);
+const HR_OR_PORTAL: Capability = Capability::Roles(&[Role::Hr, Role::Integration]);
+const HIRING_READERS: Capability =
+    Capability::Roles(&[Role::Hr, Role::Integration, Role::HiringManager]);
+const FEEDBACK_WRITERS: Capability = Capability::Roles(&[Role::Hr, Role::HiringManager]);
+const PORTAL: Capability = Capability::Roles(&[Role::Integration]);
+
+use Operation::*;
+use Scope::{Own, Requisition, Tenant};
 
 const fn row(
     operation: Operation,
@@ -123,358 +125,59 @@ const fn row(
     }
 }
 
-/// The authorization matrix.
+/// The authorization matrix: operation, method, route, who may, how objects relate.
+#[rustfmt::skip]
 pub const MATRIX: &[Rule] = &[
-    Rule {
-        operation: Operation::ListCatalogEntries,
-        method: "GET",
-        path: "/v1/catalogs/{catalog}",
-        capability: Capability::AnyRole,
-        scope: Scope::Tenant,
-    },
-    Rule {
-        operation: Operation::ReadCatalogEntry,
-        method: "GET",
-        path: "/v1/catalogs/{catalog}/{key}",
-        capability: Capability::AnyRole,
-        scope: Scope::Tenant,
-    },
-    Rule {
-        operation: Operation::CreateCatalogEntry,
-        method: "POST",
-        path: "/v1/catalogs/{catalog}",
-        capability: Capability::Roles(HR),
-        scope: Scope::Tenant,
-    },
-    Rule {
-        operation: Operation::UpdateCatalogEntry,
-        method: "PATCH",
-        path: "/v1/catalogs/{catalog}/{key}",
-        capability: Capability::Roles(HR),
-        scope: Scope::Tenant,
-    },
-    row(
-        Operation::ListRequisitions,
-        "GET",
-        "/v1/requisitions",
-        Capability::Roles(HIRING_READERS),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::ReadRequisition,
-        "GET",
-        "/v1/requisitions/{id}",
-        Capability::Roles(HIRING_READERS),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::CreateRequisition,
-        "POST",
-        "/v1/requisitions",
-        Capability::Roles(HR_OR_PORTAL),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::UpdateRequisition,
-        "PATCH",
-        "/v1/requisitions/{id}",
-        Capability::Roles(HR_OR_PORTAL),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::UpsertRequisition,
-        "PUT",
-        "/v1/requisitions/by-ref/{external_ref}",
-        Capability::Roles(HR_OR_PORTAL),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::CloseRequisition,
-        "POST",
-        "/v1/requisitions/{id}/close",
-        Capability::Roles(HR_OR_PORTAL),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::CancelRequisition,
-        "POST",
-        "/v1/requisitions/{id}/cancel",
-        Capability::Roles(HR_OR_PORTAL),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::ReopenRequisition,
-        "POST",
-        "/v1/requisitions/{id}/reopen",
-        Capability::Roles(HR_OR_PORTAL),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::ListApplications,
-        "GET",
-        "/v1/applications",
-        Capability::Roles(HIRING_READERS),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::ReadApplication,
-        "GET",
-        "/v1/applications/{id}",
-        Capability::Roles(HIRING_READERS),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::CreateApplication,
-        "POST",
-        "/v1/applications",
-        Capability::Roles(HR_OR_PORTAL),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::UpsertApplication,
-        "PUT",
-        "/v1/applications/by-ref/{external_ref}",
-        Capability::Roles(HR_OR_PORTAL),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::DecideApplication,
-        "POST",
-        "/v1/applications/{id}/decision",
-        Capability::Roles(HR_OR_PORTAL),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::ListOwnApplications,
-        "GET",
-        "/v1/me/applications",
-        Capability::AnyRole,
-        Scope::Own,
-    ),
-    row(
-        Operation::ListFeedback,
-        "GET",
-        "/v1/feedback",
-        Capability::Roles(FEEDBACK_WRITERS),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::ReadFeedback,
-        "GET",
-        "/v1/feedback/{id}",
-        Capability::Roles(FEEDBACK_WRITERS),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::CreateFeedback,
-        "POST",
-        "/v1/applications/{id}/feedback",
-        Capability::Roles(FEEDBACK_WRITERS),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::EditFeedback,
-        "PUT",
-        "/v1/feedback/{id}",
-        Capability::Roles(FEEDBACK_WRITERS),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::SubmitFeedback,
-        "POST",
-        "/v1/feedback/{id}/submit",
-        Capability::Roles(FEEDBACK_WRITERS),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::ReturnFeedback,
-        "POST",
-        "/v1/feedback/{id}/return",
-        Capability::Roles(HR),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::ApproveFeedback,
-        "POST",
-        "/v1/feedback/{id}/approve",
-        Capability::Roles(HR),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::ReleaseFeedback,
-        "POST",
-        "/v1/feedback/{id}/release",
-        Capability::Roles(HR),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::AmendFeedback,
-        "POST",
-        "/v1/feedback/{id}/amend",
-        Capability::Roles(HR),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::ReadFeedbackHistory,
-        "GET",
-        "/v1/feedback/{id}/history",
-        Capability::Roles(HR),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::ReadReviewPolicy,
-        "GET",
-        "/v1/review-policy",
-        Capability::Roles(HR),
-        Scope::Tenant,
-    ),
-    row(
-        Operation::UpdateReviewPolicy,
-        "PUT",
-        "/v1/review-policy",
-        Capability::Roles(HR),
-        Scope::Tenant,
-    ),
-    row(
-        Operation::ListOwnFeedback,
-        "GET",
-        "/v1/me/feedback",
-        Capability::AnyRole,
-        Scope::Own,
-    ),
-    row(
-        Operation::ReadOwnFeedback,
-        "GET",
-        "/v1/me/feedback/{id}",
-        Capability::AnyRole,
-        Scope::Own,
-    ),
-    row(
-        Operation::AcknowledgeFeedback,
-        "POST",
-        "/v1/me/feedback/{id}/acknowledge",
-        Capability::AnyRole,
-        Scope::Own,
-    ),
-    row(
-        Operation::UpdateActionProgress,
-        "PUT",
-        "/v1/me/feedback/{id}/actions/{action_id}",
-        Capability::AnyRole,
-        Scope::Own,
-    ),
-    row(
-        Operation::ReadOwnPlan,
-        "GET",
-        "/v1/me/feedback/{id}/plan",
-        Capability::AnyRole,
-        Scope::Own,
-    ),
-    row(
-        Operation::RequestFollowUp,
-        "POST",
-        "/v1/me/feedback/{id}/follow-ups",
-        Capability::AnyRole,
-        Scope::Own,
-    ),
-    row(
-        Operation::ListOwnFollowUps,
-        "GET",
-        "/v1/me/follow-ups",
-        Capability::AnyRole,
-        Scope::Own,
-    ),
-    row(
-        Operation::ListFollowUps,
-        "GET",
-        "/v1/follow-ups",
-        Capability::Roles(FEEDBACK_WRITERS),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::AnswerFollowUp,
-        "POST",
-        "/v1/follow-ups/{id}/answer",
-        Capability::Roles(FEEDBACK_WRITERS),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::ReadCandidateActivity,
-        "GET",
-        "/v1/feedback/{id}/candidate-activity",
-        Capability::Roles(FEEDBACK_WRITERS),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::ListFeedbackOnBehalf,
-        "GET",
-        "/v1/employees/{employee_id}/feedback",
-        Capability::Roles(PORTAL),
-        Scope::Tenant,
-    ),
-    row(
-        Operation::ReadFeedbackOnBehalf,
-        "GET",
-        "/v1/employees/{employee_id}/feedback/{id}",
-        Capability::Roles(PORTAL),
-        Scope::Tenant,
-    ),
-    row(
-        Operation::ListAuditEvents,
-        "GET",
-        "/v1/audit-events",
-        Capability::Roles(HR),
-        Scope::Tenant,
-    ),
-    row(
-        Operation::ExportSubject,
-        "GET",
-        "/v1/subjects/{employee_id}/export",
-        Capability::Roles(HR),
-        Scope::Tenant,
-    ),
-    row(
-        Operation::EraseSubject,
-        "POST",
-        "/v1/subjects/{employee_id}/erasure",
-        Capability::Roles(HR),
-        Scope::Tenant,
-    ),
-    row(
-        Operation::ReadLegalHold,
-        "GET",
-        "/v1/applications/{id}/legal-hold",
-        Capability::Roles(HR),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::PlaceLegalHold,
-        "PUT",
-        "/v1/applications/{id}/legal-hold",
-        Capability::Roles(HR),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::ReleaseLegalHold,
-        "DELETE",
-        "/v1/applications/{id}/legal-hold",
-        Capability::Roles(HR),
-        Scope::Requisition,
-    ),
-    row(
-        Operation::ReadRetentionPolicy,
-        "GET",
-        "/v1/retention-policy",
-        Capability::Roles(HR),
-        Scope::Tenant,
-    ),
-    row(
-        Operation::UpdateRetentionPolicy,
-        "PUT",
-        "/v1/retention-policy",
-        Capability::Roles(HR),
-        Scope::Tenant,
-    ),
+    row(ListCatalogEntries,    "GET",    "/v1/catalogs/{catalog}",                      ANY,              Tenant),
+    row(ReadCatalogEntry,      "GET",    "/v1/catalogs/{catalog}/{key}",                ANY,              Tenant),
+    row(CreateCatalogEntry,    "POST",   "/v1/catalogs/{catalog}",                      HR,               Tenant),
+    row(UpdateCatalogEntry,    "PATCH",  "/v1/catalogs/{catalog}/{key}",                HR,               Tenant),
+    row(ListRequisitions,      "GET",    "/v1/requisitions",                            HIRING_READERS,   Requisition),
+    row(ReadRequisition,       "GET",    "/v1/requisitions/{id}",                       HIRING_READERS,   Requisition),
+    row(CreateRequisition,     "POST",   "/v1/requisitions",                            HR_OR_PORTAL,     Requisition),
+    row(UpdateRequisition,     "PATCH",  "/v1/requisitions/{id}",                       HR_OR_PORTAL,     Requisition),
+    row(UpsertRequisition,     "PUT",    "/v1/requisitions/by-ref/{external_ref}",      HR_OR_PORTAL,     Requisition),
+    row(CloseRequisition,      "POST",   "/v1/requisitions/{id}/close",                 HR_OR_PORTAL,     Requisition),
+    row(CancelRequisition,     "POST",   "/v1/requisitions/{id}/cancel",                HR_OR_PORTAL,     Requisition),
+    row(ReopenRequisition,     "POST",   "/v1/requisitions/{id}/reopen",                HR_OR_PORTAL,     Requisition),
+    row(ListApplications,      "GET",    "/v1/applications",                            HIRING_READERS,   Requisition),
+    row(ReadApplication,       "GET",    "/v1/applications/{id}",                       HIRING_READERS,   Requisition),
+    row(CreateApplication,     "POST",   "/v1/applications",                            HR_OR_PORTAL,     Requisition),
+    row(UpsertApplication,     "PUT",    "/v1/applications/by-ref/{external_ref}",      HR_OR_PORTAL,     Requisition),
+    row(DecideApplication,     "POST",   "/v1/applications/{id}/decision",              HR_OR_PORTAL,     Requisition),
+    row(ListOwnApplications,   "GET",    "/v1/me/applications",                         ANY,              Own),
+    row(ListFeedback,          "GET",    "/v1/feedback",                                FEEDBACK_WRITERS, Requisition),
+    row(ReadFeedback,          "GET",    "/v1/feedback/{id}",                           FEEDBACK_WRITERS, Requisition),
+    row(CreateFeedback,        "POST",   "/v1/applications/{id}/feedback",              FEEDBACK_WRITERS, Requisition),
+    row(EditFeedback,          "PUT",    "/v1/feedback/{id}",                           FEEDBACK_WRITERS, Requisition),
+    row(SubmitFeedback,        "POST",   "/v1/feedback/{id}/submit",                    FEEDBACK_WRITERS, Requisition),
+    row(ReturnFeedback,        "POST",   "/v1/feedback/{id}/return",                    HR,               Requisition),
+    row(ApproveFeedback,       "POST",   "/v1/feedback/{id}/approve",                   HR,               Requisition),
+    row(ReleaseFeedback,       "POST",   "/v1/feedback/{id}/release",                   HR,               Requisition),
+    row(AmendFeedback,         "POST",   "/v1/feedback/{id}/amend",                     HR,               Requisition),
+    row(ReadFeedbackHistory,   "GET",    "/v1/feedback/{id}/history",                   HR,               Requisition),
+    row(ReadReviewPolicy,      "GET",    "/v1/review-policy",                           HR,               Tenant),
+    row(UpdateReviewPolicy,    "PUT",    "/v1/review-policy",                           HR,               Tenant),
+    row(ListOwnFeedback,       "GET",    "/v1/me/feedback",                             ANY,              Own),
+    row(ReadOwnFeedback,       "GET",    "/v1/me/feedback/{id}",                        ANY,              Own),
+    row(AcknowledgeFeedback,   "POST",   "/v1/me/feedback/{id}/acknowledge",            ANY,              Own),
+    row(UpdateActionProgress,  "PUT",    "/v1/me/feedback/{id}/actions/{action_id}",    ANY,              Own),
+    row(ReadOwnPlan,           "GET",    "/v1/me/feedback/{id}/plan",                   ANY,              Own),
+    row(RequestFollowUp,       "POST",   "/v1/me/feedback/{id}/follow-ups",             ANY,              Own),
+    row(ListOwnFollowUps,      "GET",    "/v1/me/follow-ups",                           ANY,              Own),
+    row(ListFollowUps,         "GET",    "/v1/follow-ups",                              FEEDBACK_WRITERS, Requisition),
+    row(AnswerFollowUp,        "POST",   "/v1/follow-ups/{id}/answer",                  FEEDBACK_WRITERS, Requisition),
+    row(ReadCandidateActivity, "GET",    "/v1/feedback/{id}/candidate-activity",        FEEDBACK_WRITERS, Requisition),
+    row(ListFeedbackOnBehalf,  "GET",    "/v1/employees/{employee_id}/feedback",        PORTAL,           Tenant),
+    row(ReadFeedbackOnBehalf,  "GET",    "/v1/employees/{employee_id}/feedback/{id}",   PORTAL,           Tenant),
+    row(ListAuditEvents,       "GET",    "/v1/audit-events",                            HR,               Tenant),
+    row(ExportSubject,         "GET",    "/v1/subjects/{employee_id}/export",           HR,               Tenant),
+    row(EraseSubject,          "POST",   "/v1/subjects/{employee_id}/erasure",          HR,               Tenant),
+    row(ReadLegalHold,         "GET",    "/v1/applications/{id}/legal-hold",            HR,               Requisition),
+    row(PlaceLegalHold,        "PUT",    "/v1/applications/{id}/legal-hold",            HR,               Requisition),
+    row(ReleaseLegalHold,      "DELETE", "/v1/applications/{id}/legal-hold",            HR,               Requisition),
+    row(ReadRetentionPolicy,   "GET",    "/v1/retention-policy",                        HR,               Tenant),
+    row(UpdateRetentionPolicy, "PUT",    "/v1/retention-policy",                        HR,               Tenant),
 ];
 
 /// The matrix row of `operation`.
@@ -492,45 +195,101 @@ pub fn permits(roles: &[Role], operation: Operation) -> bool {
     }
 }
 
-/// Whose requisitions a caller may see: `None` for all of the tenant (HR, the integration
-/// account), `Some(sub)` for a hiring manager (only the ones that list them).
-pub fn requisition_scope(principal: &Principal) -> Option<&str> {
-    if principal.has(Role::Hr) || principal.has(Role::Integration) {
-        None
-    } else {
-        Some(principal.sub().as_str())
+/// How much of the tenant's hiring data (requisitions, their applications, feedback and
+/// follow-ups) a caller sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HiringView<'a> {
+    /// HR and the HR portal: the whole tenant.
+    Tenant,
+    /// A hiring manager: the requisitions that list them, and what hangs off those.
+    ManagedBy(&'a EmployeeId),
+    /// Anyone else: nothing.
+    Nothing,
+}
+
+impl<'a> HiringView<'a> {
+    pub fn of(principal: &'a Principal) -> Self {
+        if principal.has(Role::Hr) || principal.has(Role::Integration) {
+            Self::Tenant
+        } else if principal.has(Role::HiringManager) {
+            Self::ManagedBy(principal.sub())
+        } else {
+            Self::Nothing
+        }
+    }
+
+    /// The manager a query must be narrowed to, if any.
+    pub fn manager(self) -> Option<&'a EmployeeId> {
+        match self {
+            Self::ManagedBy(manager) => Some(manager),
+            Self::Tenant | Self::Nothing => None,
+        }
+    }
+
+    /// Whether a requisition listing `hiring_manager_ids` is in view.
+    pub fn sees(self, hiring_manager_ids: &[EmployeeId]) -> bool {
+        match self {
+            Self::Tenant => true,
+            Self::ManagedBy(manager) => hiring_manager_ids.contains(manager),
+            Self::Nothing => false,
+        }
     }
 }
 
-/// Whose requisitions bound the caller's view of hiring data: `Some(None)` for HR and the
-/// integration account (the whole tenant), `Some(Some(sub))` for a hiring manager (the
-/// requisitions that list them), `None` for anyone else (nothing).
-pub fn hiring_scope(principal: &Principal) -> Option<Option<&str>> {
-    match requisition_scope(principal) {
-        None => Some(None),
-        Some(sub) if principal.has(Role::HiringManager) => Some(Some(sub)),
-        Some(_) => None,
+/// Internal notes and HR's review comments are for HR and the feedback's author only; never
+/// for the candidate, other hiring managers, or the HR portal.
+pub fn sees_internal_notes(principal: &Principal, author: &EmployeeId) -> bool {
+    principal.has(Role::Hr) || principal.is(author)
+}
+
+/// A caller whose roles do not grant the operation (function level: 403).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Denied(pub Operation);
+
+impl Denied {
+    /// Who may, in words (`only HR and the HR portal`).
+    pub fn who_may(self) -> String {
+        rule(self.0).map_or_else(|| "nobody".into(), Rule::who_may)
     }
 }
 
-/// Object-level check for hiring data: a requisition (or an application to it) is visible to
-/// HR and the integration account, and to the hiring managers it lists.
-pub fn can_see_requisition(principal: &Principal, hiring_manager_ids: &[String]) -> bool {
-    match hiring_scope(principal) {
-        Some(None) => true,
-        Some(Some(sub)) => hiring_manager_ids.iter().any(|id| id == sub),
-        None => false,
+impl Rule {
+    /// Who holds the capability, in words, from the matrix.
+    pub fn who_may(&self) -> String {
+        match self.capability {
+            Capability::AnyRole => "every authenticated employee".into(),
+            Capability::Roles(roles) => {
+                let names: Vec<&str> = roles
+                    .iter()
+                    .map(|role| match role {
+                        Role::Employee => "employees",
+                        Role::HiringManager => "hiring managers",
+                        Role::Hr => "HR",
+                        Role::Integration => "the HR portal",
+                    })
+                    .collect();
+                let list = match names.as_slice() {
+                    [] => "nobody".to_owned(),
+                    [one] => (*one).to_owned(),
+                    [init @ .., last] => format!("{} and {last}", init.join(", ")),
+                };
+                format!("only {list}")
+            }
+        }
+    }
+
+    /// Whether some role is refused this operation.
+    pub fn can_deny(&self) -> bool {
+        matches!(self.capability, Capability::Roles(_))
     }
 }
 
-/// Function-level check: 403 when the caller's roles do not grant `operation`.
-pub fn authorize(principal: &Principal, operation: Operation) -> Result<(), ApiError> {
+/// Function-level check: `Denied` when the caller's roles do not grant `operation`.
+pub fn authorize(principal: &Principal, operation: Operation) -> Result<(), Denied> {
     if permits(principal.roles(), operation) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(
-            "Your role does not allow this operation.",
-        ))
+        Err(Denied(operation))
     }
 }
 
@@ -555,8 +314,20 @@ mod tests {
     }
 
     #[test]
+    fn denials_say_who_may_from_the_matrix() {
+        assert_eq!(
+            Denied(Operation::CreateRequisition).who_may(),
+            "only HR and the HR portal"
+        );
+        assert_eq!(
+            Denied(Operation::ListRequisitions).who_may(),
+            "only HR, the HR portal and hiring managers"
+        );
+    }
+
+    #[test]
     fn catalogs_are_read_by_everyone_and_maintained_by_hr() {
-        for role in Role::ALL {
+        for role in Role::ALL.iter().copied() {
             assert!(permits(
                 &[Role::Employee, role],
                 Operation::ListCatalogEntries

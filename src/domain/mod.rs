@@ -1,140 +1,120 @@
-//! Domain types: parsed once at the edge, so the rest of the code cannot hold an invalid value.
+//! The domain: ids, closed sets of names, validated inputs, the feedback workflow and the
+//! rules that need no I/O. Parsed once at the edge, so the rest of the code cannot hold an
+//! invalid value. Nothing here names a layer above it (storage, auth, app, http).
 
+pub mod audit;
 pub mod candidate;
 pub mod catalog;
 pub mod feedback;
 pub mod hiring;
+mod ids;
+mod names;
+mod principal;
+pub mod privacy;
+mod text;
 
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
-/// A tenant (company) id as the identity provider names it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TenantId(String);
+pub use ids::{
+    ActionId, ApplicationId, AuditEventId, EmployeeId, FeedbackId, FollowUpId, RequisitionId,
+    TenantId, EMPLOYEE_ID_PATTERN,
+};
+pub use names::{Named, UnknownName};
+pub use principal::{Principal, Role};
+pub use text::{bounded_text, non_null, LINE_PATTERN, TEXT_PATTERN};
 
-impl TenantId {
-    /// 1–64 characters of ASCII letters, digits, `-`, `_` or `.`.
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        let valid = !raw.is_empty()
-            && raw.len() <= 64
-            && raw
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
-        if valid {
-            Ok(Self(raw.to_owned()))
+/// One invalid input field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// Where the problem is: a JSON path into the body (`name`, `items[2].title`), or the name of
+    /// a query parameter or header.
+    pub field: String,
+    /// What is wrong with it, in plain words.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The same error, one level down: `document` + `reasons[0]` → `document.reasons[0]`.
+    pub fn under(mut self, parent: &str) -> Self {
+        self.field = if self.field.is_empty() {
+            parent.to_owned()
         } else {
-            Err("a tenant id is 1-64 characters of letters, digits, '-', '_' or '.'")
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
+            format!("{parent}.{}", self.field)
+        };
+        self
     }
 }
 
-impl fmt::Display for TenantId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+/// Input that did not parse: per-field problems (422), or a malformed request part that has
+/// no field to name (400).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invalid {
+    Fields(Vec<FieldError>),
+    Malformed(String),
+}
+
+impl Invalid {
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Fields(vec![FieldError::new(field, message)])
     }
 }
 
-/// The caller's id: an employee id as the HRIS knows it (`E10234`) or a service client id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct SubjectId(String);
-
-impl SubjectId {
-    /// 1–128 printable ASCII characters without spaces.
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        let valid =
-            !raw.is_empty() && raw.len() <= 128 && raw.bytes().all(|b| b.is_ascii_graphic());
-        if valid {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err("a subject id is 1-128 printable ASCII characters without spaces")
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
+impl From<Vec<FieldError>> for Invalid {
+    fn from(errors: Vec<FieldError>) -> Self {
+        Self::Fields(errors)
     }
 }
 
-impl fmt::Display for SubjectId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+/// The result of parsing an input.
+pub type Checked<T> = Result<T, Invalid>;
+
+/// `Ok(value)` when no error was collected, the errors otherwise.
+pub fn collected<T>(value: T, errors: Vec<FieldError>) -> Result<T, Vec<FieldError>> {
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(errors)
     }
 }
 
-/// What a caller may do, granted by the identity provider. `employee` is implicit for every
-/// valid token.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Employee,
-    HiringManager,
-    Hr,
-    Integration,
+/// The version a write was made against (`If-Match`), as the caller stated it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precondition {
+    /// No version given: the write cannot guard against lost updates.
+    Missing,
+    /// Something that is not a version this service issues (`*`, a weak tag, garbage).
+    Malformed,
+    Version(i64),
 }
 
-impl Role {
-    pub const ALL: [Role; 4] = [
-        Role::Employee,
-        Role::HiringManager,
-        Role::Hr,
-        Role::Integration,
-    ];
+/// Why a lifecycle action is not allowed in the current state (requisitions and feedback
+/// alike: each lifecycle is a pure `transition(from, action) -> Result<to, IllegalTransition>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IllegalTransition<S, A> {
+    pub from: S,
+    pub action: A,
+}
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Employee => "employee",
-            Role::HiringManager => "hiring_manager",
-            Role::Hr => "hr",
-            Role::Integration => "integration",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|role| role.as_str() == raw)
+impl<S: Named, A: Named> std::fmt::Display for IllegalTransition<S, A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "cannot {}: it is {}",
+            self.action.as_str(),
+            self.from.as_str()
+        )
     }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tenant_ids_are_bounded_and_plain() {
-        assert!(TenantId::parse("acme-corp.eu_1").is_ok());
-        assert!(TenantId::parse("").is_err());
-        assert!(TenantId::parse("a b").is_err());
-        assert!(TenantId::parse(&"a".repeat(65)).is_err());
-        assert!(TenantId::parse("ünïcode").is_err());
-    }
-
-    #[test]
-    fn subject_ids_are_bounded_and_plain() {
-        assert!(SubjectId::parse("E10234").is_ok());
-        assert!(SubjectId::parse("svc:hr-portal").is_ok());
-        assert!(SubjectId::parse("").is_err());
-        assert!(SubjectId::parse("E 1").is_err());
-        assert!(SubjectId::parse(&"E".repeat(129)).is_err());
-    }
-
-    #[test]
-    fn roles_round_trip_through_their_names() {
-        for role in Role::ALL {
-            assert_eq!(Role::parse(role.as_str()), Some(role));
-        }
-        assert_eq!(Role::parse("admin"), None);
-    }
+impl<S: Named + std::fmt::Debug, A: Named + std::fmt::Debug> std::error::Error
+    for IllegalTransition<S, A>
+{
 }

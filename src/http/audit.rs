@@ -5,16 +5,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use uuid::Uuid;
 
-use crate::auth::policy::{self, Operation};
-use crate::auth::Principal;
-use crate::domain::SubjectId;
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::storage::{AuditEvent, AuditFilter};
+use crate::domain::audit::AuditQuery;
+use crate::domain::{AuditEventId, EmployeeId, Principal};
+use crate::storage::AuditEvent;
 
-use super::schema::EmployeeId;
-use super::{AppState, Cursor, PageParams};
+use super::error::{ApiResult, Problem, PROBLEM_JSON};
+use super::pagination::{Cursor, PageParams};
+use super::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_audit_events);
@@ -22,19 +20,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// Who did what to which resource, about which candidate, when. Details carry ids and
 /// states, never free text.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEventView {
-    pub id: Uuid,
+    #[schema(value_type = uuid::Uuid)]
+    pub id: AuditEventId,
     pub at: DateTime<Utc>,
-    #[schema(value_type = EmployeeId)]
-    pub actor: String,
+    pub actor: EmployeeId,
     pub actor_roles: Vec<String>,
     /// `requisition.create`, `feedback.release`, `feedback.read`, …
     pub action: String,
     pub resource_type: String,
     pub resource_id: String,
-    #[schema(value_type = Option<EmployeeId>)]
-    pub candidate_id: Option<String>,
+    pub candidate_id: Option<EmployeeId>,
     pub request_id: Option<String>,
     pub details: serde_json::Value,
 }
@@ -62,7 +59,7 @@ impl From<AuditEvent> for AuditEventView {
 }
 
 /// A page of audit events, oldest first.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEventPage {
     pub items: Vec<AuditEventView>,
     pub next_cursor: Option<String>,
@@ -95,9 +92,7 @@ pub struct AuditFilterParams {
     params(AuditFilterParams, PageParams),
     responses(
         (status = 200, description = "A page of events, oldest first", body = AuditEventPage),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only HR", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid filter, `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filter, `limit` or `cursor`", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
 #[get("/audit-events")]
@@ -107,44 +102,21 @@ async fn list_audit_events(
     filter: web::Query<AuditFilterParams>,
     page: web::Query<PageParams>,
 ) -> ApiResult<web::Json<AuditEventPage>> {
-    policy::authorize(&principal, Operation::ListAuditEvents)?;
-    let limit = page.limit()?;
-    let filter = filter.into_inner();
-    for (field, value) in [
-        ("candidate_id", &filter.candidate_id),
-        ("actor", &filter.actor),
-    ] {
-        if let Some(value) = value {
-            SubjectId::parse(value).map_err(|m| ApiError::validation(field, m))?;
-        }
-    }
-    for (field, value, max) in [
-        ("resource_type", &filter.resource_type, 64),
-        ("resource_id", &filter.resource_id, 128),
-    ] {
-        if value.as_ref().is_some_and(|v| v.chars().count() > max) {
-            return Err(ApiError::validation(
-                field,
-                format!("must be at most {max} characters"),
-            ));
-        }
-    }
-    let query = AuditFilter {
-        candidate_id: filter.candidate_id,
-        actor: filter.actor,
-        resource_type: filter.resource_type,
-        resource_id: filter.resource_id,
-        from: filter.from,
-        to: filter.to,
-        after: page.position::<Uuid>()?,
-    };
-    let rows = state
-        .store
-        .list_audit_events(principal.tenant(), &query, limit + 1)
+    let query = AuditQuery::parse(
+        filter.candidate_id.as_deref(),
+        filter.actor.as_deref(),
+        filter.resource_type.as_deref(),
+        filter.resource_id.as_deref(),
+        filter.from,
+        filter.to,
+    );
+    let page = state
+        .app
+        .audit()
+        .list(&principal, query.map_err(Into::into), page.request())
         .await?;
-    let (rows, next_cursor) = Cursor::page(rows, limit, |e| e.id);
     Ok(web::Json(AuditEventPage {
-        items: rows.into_iter().map(Into::into).collect(),
-        next_cursor,
+        next_cursor: Cursor::next(&page, |e| e.id),
+        items: page.items.into_iter().map(Into::into).collect(),
     }))
 }

@@ -1,8 +1,6 @@
 //! `/v1/catalogs/{catalog}`: the tenant's competency framework and reason codes. Everyone in the
 //! tenant reads them (managers pick from them when writing feedback); HR maintains them.
 
-use std::sync::Arc;
-
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -10,15 +8,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::auth::policy::{self, Operation};
-use crate::auth::Principal;
 use crate::domain::catalog::{CatalogKey, CatalogKind, EntryChange, NewEntry};
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::storage::{CatalogEntry, EntryFilter, ResponseToStore, Versioned};
+use crate::domain::{non_null, Principal};
+use crate::storage::{CatalogEntry, ResponseToStore};
 
-use super::extract::{non_null, Body};
-use super::idempotency::{create_once, request_hash, response, IdempotencyKey};
-use super::{AppState, Cursor, IfMatch, PageParams};
+use super::error::{ApiResult, Problem, PROBLEM_JSON};
+use super::extract::{Body, IdempotencyKey, IfMatch};
+use super::pagination::{Cursor, PageParams};
+use super::respond::{created, document, once, stored};
+use super::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_entries)
@@ -46,12 +44,12 @@ pub struct CatalogEntryView {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<CatalogEntry> for CatalogEntryView {
-    fn from(entry: CatalogEntry) -> Self {
+impl From<&CatalogEntry> for CatalogEntryView {
+    fn from(entry: &CatalogEntry) -> Self {
         Self {
-            key: entry.key,
-            name: entry.name,
-            description: entry.description,
+            key: entry.key.as_str().to_owned(),
+            name: entry.name.clone(),
+            description: entry.description.clone(),
             active: entry.active,
             version: entry.version,
             created_at: entry.created_at,
@@ -121,8 +119,8 @@ pub struct EntryPath {
 
 impl EntryPath {
     /// A key that cannot exist answers like a key that does not.
-    fn key(&self) -> ApiResult<CatalogKey> {
-        CatalogKey::parse(&self.key).map_err(|_| ApiError::NotFound)
+    fn key(&self) -> Option<CatalogKey> {
+        CatalogKey::parse(&self.key).ok()
     }
 }
 
@@ -133,30 +131,25 @@ pub struct EntryFilterParams {
     pub active: Option<bool>,
 }
 
-fn document(status: StatusCode, kind: CatalogKind, entry: &CatalogEntry) -> ResponseToStore {
-    ResponseToStore {
-        status: status.as_u16(),
-        location: (status == StatusCode::CREATED)
-            .then(|| format!("/v1/catalogs/{}/{}", kind.path_segment(), entry.key)),
-        etag: Some(IfMatch::etag(entry.version)),
-        body: serde_json::to_string(&CatalogEntryView::from(entry.clone())).unwrap_or_default(),
-    }
-}
-
-fn entry_response(status: StatusCode, kind: CatalogKind, entry: &CatalogEntry) -> HttpResponse {
-    response(&document(status, kind, entry), false)
+fn render(status: StatusCode, kind: CatalogKind, entry: &CatalogEntry) -> ResponseToStore {
+    let location = format!(
+        "/v1/catalogs/{}/{}",
+        kind.path_segment(),
+        entry.key.as_str()
+    );
+    document(
+        status,
+        &CatalogEntryView::from(entry),
+        entry.version,
+        Some(location),
+    )
 }
 
 /// List a catalog's entries.
 #[utoipa::path(
     tag = "catalogs",
     params(CatalogPath, EntryFilterParams, PageParams),
-    responses(
-        (status = 200, description = "A page of entries in key order", body = CatalogEntryPage),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such catalog", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
-    )
+    responses((status = 200, description = "A page of entries in key order", body = CatalogEntryPage))
 )]
 #[get("/catalogs/{catalog}")]
 async fn list_entries(
@@ -166,20 +159,14 @@ async fn list_entries(
     filter: web::Query<EntryFilterParams>,
     page: web::Query<PageParams>,
 ) -> ApiResult<web::Json<CatalogEntryPage>> {
-    policy::authorize(&principal, Operation::ListCatalogEntries)?;
-    let limit = page.limit()?;
-    let filter = EntryFilter {
-        active: filter.active,
-        after: page.position::<String>()?,
-    };
-    let rows = state
-        .store
-        .list_entries(principal.tenant(), path.catalog, &filter, limit + 1)
+    let page = state
+        .app
+        .catalogs()
+        .list(&principal, path.catalog, filter.active, page.request())
         .await?;
-    let (rows, next_cursor) = Cursor::page(rows, limit, |entry| entry.key.clone());
     Ok(web::Json(CatalogEntryPage {
-        items: rows.into_iter().map(CatalogEntryView::from).collect(),
-        next_cursor,
+        next_cursor: Cursor::next(&page, |entry| entry.key.as_str().to_owned()),
+        items: page.items.iter().map(CatalogEntryView::from).collect(),
     }))
 }
 
@@ -187,11 +174,8 @@ async fn list_entries(
 #[utoipa::path(
     tag = "catalogs",
     params(EntryPath),
-    responses(
-        (status = 200, description = "The entry", body = CatalogEntryView,
-         headers(("ETag" = String, description = "The entry's version"))),
-        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
-    )
+    responses((status = 200, description = "The entry", body = CatalogEntryView,
+               headers(("ETag" = String, description = "The entry's version"))))
 )]
 #[get("/catalogs/{catalog}/{key}")]
 async fn get_entry(
@@ -199,14 +183,12 @@ async fn get_entry(
     principal: Principal,
     path: web::Path<EntryPath>,
 ) -> ApiResult<HttpResponse> {
-    policy::authorize(&principal, Operation::ReadCatalogEntry)?;
-    let key = path.key()?;
     let entry = state
-        .store
-        .get_entry(principal.tenant(), path.catalog, &key)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(entry_response(StatusCode::OK, path.catalog, &entry))
+        .app
+        .catalogs()
+        .get(&principal, path.catalog, path.key())
+        .await?;
+    Ok(stored(&render(StatusCode::OK, path.catalog, &entry), false))
 }
 
 /// Add an entry (HR only).
@@ -217,13 +199,8 @@ async fn get_entry(
     responses(
         (status = 201, description = "Created", body = CatalogEntryView,
          headers(("ETag" = String), ("Location" = String))),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only HR maintains catalogs", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such catalog", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The key is already in the catalog", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The key is already in the catalog", body = Problem, content_type = PROBLEM_JSON),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
 #[post("/catalogs/{catalog}")]
@@ -234,19 +211,17 @@ async fn create_entry(
     key: IdempotencyKey,
     body: Body<NewCatalogEntry>,
 ) -> ApiResult<HttpResponse> {
-    policy::authorize(&principal, Operation::CreateCatalogEntry)?;
-    let entry = NewEntry::parse(&body.key, &body.name, body.description.as_deref())
-        .map_err(ApiError::Validation)?;
     let kind = path.catalog;
-    let hash = request_hash(&format!("create {}", kind.path_segment()), &*body);
-    let render = Arc::new(move |e: &CatalogEntry| document(StatusCode::CREATED, kind, e));
-    let audit = principal.audit();
-    create_once(&state, &principal, key, hash, render, |claim| {
-        state
-            .store
-            .create_entry(principal.tenant(), &audit, kind, &entry, claim)
-    })
-    .await
+    let entry = NewEntry::parse(&body.key, &body.name, body.description.as_deref());
+    let respond = move |e: &CatalogEntry| render(StatusCode::CREATED, kind, e);
+    let operation = format!("create {}", kind.path_segment());
+    let once = once(key, &operation, &*body, &respond);
+    let outcome = state
+        .app
+        .catalogs()
+        .create(&principal, kind, entry.map_err(Into::into), once)
+        .await?;
+    Ok(created(outcome, respond))
 }
 
 /// Change or retire an entry (HR only). Needs `If-Match` with the current `ETag`.
@@ -259,14 +234,7 @@ async fn create_entry(
     request_body = CatalogEntryChange,
     responses(
         (status = 200, description = "Updated", body = CatalogEntryView, headers(("ETag" = String))),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only HR maintains catalogs", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The entry changed since that ETag", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "`If-Match` is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
 #[patch("/catalogs/{catalog}/{key}")]
@@ -277,32 +245,21 @@ async fn update_entry(
     if_match: IfMatch,
     body: Body<CatalogEntryChange>,
 ) -> ApiResult<HttpResponse> {
-    policy::authorize(&principal, Operation::UpdateCatalogEntry)?;
-    let key = path.key()?;
     let change = EntryChange::parse(
         body.name.as_deref(),
         body.description.as_deref(),
         body.active,
-    )
-    .map_err(ApiError::Validation)?;
-    let version = if_match.version()?;
-    match state
-        .store
-        .update_entry(
-            principal.tenant(),
-            &principal.audit(),
+    );
+    let entry = state
+        .app
+        .catalogs()
+        .update(
+            &principal,
             path.catalog,
-            &key,
-            version,
-            &change,
+            path.key(),
+            change.map_err(Into::into),
+            if_match.0,
         )
-        .await?
-    {
-        Versioned::Updated(entry) => {
-            tracing::info!(catalog = ?path.catalog, key = %entry.key, version = entry.version, "catalog entry updated");
-            Ok(entry_response(StatusCode::OK, path.catalog, &entry))
-        }
-        Versioned::NotFound => Err(ApiError::NotFound),
-        Versioned::Stale => Err(ApiError::PreconditionFailed),
-    }
+        .await?;
+    Ok(stored(&render(StatusCode::OK, path.catalog, &entry), false))
 }

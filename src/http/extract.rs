@@ -1,11 +1,18 @@
-//! Extractor settings and small extractors shared by the handlers.
+//! Extractors: the authenticated caller, the request body, `If-Match`, `Idempotency-Key`, and
+//! the settings that turn every extractor failure into a problem document.
+
+use std::future::Future;
+use std::pin::Pin;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
-use actix_web::http::header;
+use actix_web::http::header::{self, HeaderName};
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::{ready, Ready};
 
-use crate::error::ApiError;
+use crate::domain::{Precondition, Principal};
+
+use super::error::ApiError;
+use super::AppState;
 
 /// JSON, path and query settings: every extractor failure becomes a problem document.
 pub fn extractor_configs(
@@ -41,32 +48,49 @@ pub fn extractor_configs(
     (json, path, query)
 }
 
-/// The `If-Match` header of a write with optimistic concurrency. Extraction never fails, so
-/// that the handler decides the order of checks (authorization before preconditions).
-#[derive(Debug, Clone, Copy)]
-pub enum IfMatch {
-    Missing,
-    /// Present, but not a strong ETag of the form this service issues (`"3"`); `*` and weak
-    /// tags included, since they cannot guard against lost updates.
-    Malformed,
-    Version(i64),
+/// The caller: the bearer token verified, and their tenant provisioned on first contact.
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| {
+                let (scheme, token) = value.split_once(' ')?;
+                scheme
+                    .eq_ignore_ascii_case("bearer")
+                    .then(|| token.trim().to_owned())
+            });
+        Box::pin(async move {
+            let state =
+                state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
+            let result = match token {
+                Some(token) => state.auth.authenticate(&token).await,
+                None => Err(crate::auth::AuthError::Missing),
+            };
+            let principal = result.map_err(|reason| {
+                tracing::debug!(%reason, "authentication failed");
+                ApiError::Unauthorized
+            })?;
+            state.app.provision(principal.tenant()).await?;
+            Ok(principal)
+        })
+    }
 }
+
+/// The `If-Match` header of a write with optimistic concurrency. Extraction never fails, so
+/// that the use case decides the order of checks (authorization and visibility first).
+#[derive(Debug, Clone, Copy)]
+pub struct IfMatch(pub Precondition);
 
 impl IfMatch {
     /// The strong ETag of a record at `version`.
     pub fn etag(version: i64) -> String {
         format!("\"{version}\"")
-    }
-
-    /// The version the client last saw: 428 when missing, 400 when malformed.
-    pub fn version(self) -> Result<i64, ApiError> {
-        match self {
-            IfMatch::Missing => Err(ApiError::PreconditionRequired),
-            IfMatch::Malformed => Err(ApiError::BadRequest(
-                "If-Match must be the resource's strong ETag, such as \"3\".".into(),
-            )),
-            IfMatch::Version(version) => Ok(version),
-        }
     }
 }
 
@@ -76,8 +100,9 @@ impl FromRequest for IfMatch {
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let Some(value) = req.headers().get(header::IF_MATCH) else {
-            return ready(Ok(IfMatch::Missing));
+            return ready(Ok(Self(Precondition::Missing)));
         };
+        // `*` and weak tags are refused: they cannot guard against lost updates.
         let version = value
             .to_str()
             .ok()
@@ -86,13 +111,37 @@ impl FromRequest for IfMatch {
             // Up to 18 digits always fit an i64; the schema documents the same bound.
             .filter(|v| (1..=18).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|v| v.parse::<i64>().ok());
-        ready(Ok(version.map_or(IfMatch::Malformed, IfMatch::Version)))
+        ready(Ok(Self(
+            version.map_or(Precondition::Malformed, Precondition::Version),
+        )))
     }
 }
 
-/// For optional body fields: absent means `None`, an explicit `null` is refused like any other
-/// value of the wrong type (the schema does not allow it). One definition, in the domain.
-pub use crate::domain::feedback::non_null;
+pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+
+/// The request's `Idempotency-Key`, if any (1–255 visible ASCII characters).
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey(pub Option<String>);
+
+impl FromRequest for IdempotencyKey {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let Some(value) = req.headers().get(IDEMPOTENCY_KEY) else {
+            return ready(Ok(Self(None)));
+        };
+        let key = value.to_str().ok().filter(|key| {
+            (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
+        });
+        ready(match key {
+            Some(key) => Ok(Self(Some(key.to_owned()))),
+            None => Err(ApiError::BadRequest(
+                "Idempotency-Key must be 1-255 visible ASCII characters.".into(),
+            )),
+        })
+    }
+}
 
 /// A whole number (`5` or `5.0`: JSON Schema's `integer` allows both) that fits an `i32`.
 fn whole(number: f64) -> Option<i32> {

@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult};
 
 use super::AppState;
 
@@ -33,13 +33,13 @@ async fn live() -> web::Json<Health> {
     tag = "operations",
     responses(
         (status = 200, description = "Ready to serve", body = Health),
-        (status = 503, description = "The database is unavailable", body = crate::error::Problem,
+        (status = 503, description = "The database is unavailable", body = super::error::Problem,
          content_type = "application/problem+json"),
     )
 )]
 #[get("/health/ready")]
 async fn ready(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> {
-    state.store.ping().await.map_err(|error| {
+    state.app.store().ping().await.map_err(|error| {
         tracing::warn!(%error, "readiness check failed");
         ApiError::Unavailable
     })?;
@@ -55,5 +55,5 @@ async fn ready(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> {
 async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(state.metrics.render(state.store.pool_stats()))
+        .body(state.metrics.render(state.app.store().pool_stats()))
 }

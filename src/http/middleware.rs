@@ -12,7 +12,7 @@ use actix_web::{web, HttpResponse, ResponseError};
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::error::{Problem, PROBLEM_JSON};
+use super::error::{Problem, PROBLEM_JSON};
 use crate::telemetry::with_request_id;
 
 use super::AppState;

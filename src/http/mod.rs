@@ -1,34 +1,40 @@
 //! The HTTP API: one route table (`configure`), from which both the running application and the
-//! OpenAPI document are built, so the two cannot disagree.
+//! OpenAPI document are built, so the two cannot disagree. Handlers extract, call one use case
+//! (`crate::app`) and render; every HTTP concern (problem documents, extractors, views,
+//! headers) lives here.
 
-pub mod applications;
-pub mod audit;
-pub mod candidate;
-pub mod catalogs;
+mod applications;
+mod audit;
+mod catalogs;
 mod docs;
+mod employees;
+pub mod error;
 mod extract;
-pub mod feedback;
-pub mod health;
-mod idempotency;
+mod feedback;
+mod follow_ups;
+mod health;
+mod me;
+mod metrics;
 mod middleware;
 mod openapi;
 mod pagination;
-pub mod privacy;
-pub mod requisitions;
-mod schema;
+mod privacy;
+mod requisitions;
+mod respond;
 mod state;
+mod views;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::error::ApiError;
+use error::ApiError;
 
 pub use docs::docs_service;
-pub use extract::{extractor_configs, Body, IfMatch};
+pub use extract::extractor_configs;
+pub use metrics::Metrics;
 pub use middleware::request_context;
 pub use openapi::{openapi, openapi_json, RouteTable, API_VERSION};
-pub use pagination::{Cursor, PageParams};
-pub use state::{AppState, TenantCache};
+pub use state::AppState;
 
 /// Every API route. Adding a resource means adding its `configure` here.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -39,13 +45,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(requisitions::configure)
             .configure(applications::configure)
             .configure(feedback::configure)
-            .configure(candidate::configure)
+            .configure(follow_ups::configure)
+            .configure(employees::configure)
             .configure(audit::configure)
             .configure(privacy::configure)
             .service(
                 utoipa_actix_web::scope("/me")
                     .configure(applications::configure_me)
-                    .configure(candidate::configure_me),
+                    .configure(me::configure),
             ),
     );
 }

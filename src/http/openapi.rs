@@ -3,7 +3,7 @@
 use actix_web::dev::ResourceDef;
 use actix_web::App;
 use std::collections::BTreeSet;
-use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
 
 use utoipa::openapi::schema::{ArrayItems, SchemaType, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
@@ -11,8 +11,10 @@ use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, Ref, RefOr, Respons
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
-use crate::domain::catalog::{LINE_PATTERN, TEXT_PATTERN};
-use crate::error::{FieldError, Problem, PROBLEM_JSON};
+use crate::auth::policy::MATRIX;
+use crate::domain::{FieldError, LINE_PATTERN, TEXT_PATTERN};
+
+use super::error::{Problem, PROBLEM_JSON};
 
 /// The pinned API version; bump it when the contract changes.
 pub const API_VERSION: &str = "0.1.0";
@@ -181,24 +183,15 @@ pub fn openapi() -> OpenApiDoc {
                 .build(),
         ),
     );
-    let problem = |description: &str| {
-        ResponseBuilder::new()
-            .description(description)
-            .content(
-                PROBLEM_JSON,
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name("Problem")))
-                    .build(),
-            )
-            .build()
-    };
     components.responses.insert(
         "Unauthorized".into(),
-        RefOr::T(problem("No bearer token, or one that does not verify")),
+        RefOr::T(problem_response(
+            "No bearer token, or one that does not verify",
+        )),
     );
     components.responses.insert(
         "Problem".into(),
-        RefOr::T(problem("An error, as a problem document")),
+        RefOr::T(problem_response("An error, as a problem document")),
     );
     document_text_rules(components, &request_schemas);
     for name in AT_LEAST_ONE_FIELD {
@@ -207,8 +200,7 @@ pub fn openapi() -> OpenApiDoc {
         }
     }
     for (path, item) in api.paths.paths.iter_mut() {
-        let secured = path.starts_with("/v1/");
-        for operation in operations_mut(item) {
+        for (method, operation) in operations_mut(item) {
             // An HTTP parameter is present or absent, never null (utoipa marks `Option` nullable).
             for parameter in operation.parameters.iter_mut().flatten() {
                 if let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut() {
@@ -224,19 +216,13 @@ pub fn openapi() -> OpenApiDoc {
                     }
                 }
             }
-            let responses = &mut operation.responses.responses;
-            if secured {
+            if path.starts_with("/v1/") {
                 operation.security = Some(vec![SecurityRequirement::new(
                     "bearer",
                     Vec::<String>::new(),
                 )]);
-                responses
-                    .entry("401".into())
-                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name("Unauthorized")));
             }
-            responses
-                .entry("default".into())
-                .or_insert_with(|| RefOr::Ref(Ref::from_response_name("Problem")));
+            add_error_responses(path, method, operation);
         }
     }
     api
@@ -249,19 +235,104 @@ pub fn openapi_json() -> String {
     json
 }
 
-fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = (&'static str, &mut Operation)> {
     [
-        item.get.as_mut(),
-        item.put.as_mut(),
-        item.post.as_mut(),
-        item.delete.as_mut(),
-        item.options.as_mut(),
-        item.head.as_mut(),
-        item.patch.as_mut(),
-        item.trace.as_mut(),
+        ("GET", item.get.as_mut()),
+        ("PUT", item.put.as_mut()),
+        ("POST", item.post.as_mut()),
+        ("DELETE", item.delete.as_mut()),
+        ("OPTIONS", item.options.as_mut()),
+        ("HEAD", item.head.as_mut()),
+        ("PATCH", item.patch.as_mut()),
+        ("TRACE", item.trace.as_mut()),
     ]
     .into_iter()
-    .flatten()
+    .filter_map(|(method, operation)| Some((method, operation?)))
+}
+
+/// The error responses every operation shares, derived from what it takes: handlers declare
+/// their success responses and their specific 409/422 only. One problem content type.
+fn add_error_responses(path: &str, method: &str, operation: &mut Operation) {
+    let parameters = operation.parameters.as_deref().unwrap_or_default();
+    let has = |location: ParameterIn, name: &str| {
+        parameters
+            .iter()
+            .any(|p| p.parameter_in == location && (name.is_empty() || p.name == name))
+    };
+    let body = operation.request_body.is_some();
+    let query = has(ParameterIn::Query, "");
+    let paged = has(ParameterIn::Query, "limit");
+    let if_match = has(ParameterIn::Header, "If-Match");
+    let idempotent = has(ParameterIn::Header, "Idempotency-Key");
+    let api = path.starts_with("/v1/");
+    let rule = MATRIX
+        .iter()
+        .find(|rule| rule.method == method && rule.path == path);
+    let mut generated: Vec<(&str, String)> = Vec::new();
+    if body || query || if_match || idempotent {
+        generated.push(("400", "Malformed body, query or header".into()));
+    }
+    if api {
+        generated.push(("401", String::new()));
+    }
+    if let Some(rule) = rule.filter(|rule| rule.can_deny()) {
+        generated.push((
+            "403",
+            format!("Your role does not allow this: {}", rule.who_may()),
+        ));
+    }
+    if path.contains('{') {
+        generated.push(("404", "No such resource, or not visible to you".into()));
+    }
+    if if_match {
+        generated.push(("412", "Changed since that ETag".into()));
+    }
+    if body {
+        generated.push(("413", "Body too large".into()));
+        generated.push(("415", "Body is not `application/json`".into()));
+    }
+    if paged {
+        generated.push(("422", "Invalid `limit` or `cursor`".into()));
+    }
+    if idempotent {
+        generated.push((
+            "422",
+            "Invalid fields, or an Idempotency-Key reused with another request".into(),
+        ));
+    }
+    if if_match {
+        generated.push(("428", "`If-Match` is missing".into()));
+    }
+    if api || path == "/health/ready" {
+        generated.push(("503", "The database is unavailable; retry shortly".into()));
+    }
+    let responses = &mut operation.responses.responses;
+    for (status, description) in generated {
+        if status == "401" {
+            responses
+                .entry(status.into())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name("Unauthorized")));
+            continue;
+        }
+        responses
+            .entry(status.into())
+            .or_insert_with(|| RefOr::T(problem_response(&description)));
+    }
+    responses
+        .entry("default".into())
+        .or_insert_with(|| RefOr::Ref(Ref::from_response_name("Problem")));
+}
+
+fn problem_response(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
 }
 
 /// Which methods each documented path accepts; answers 405 with `Allow`.

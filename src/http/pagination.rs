@@ -1,4 +1,4 @@
-//! Cursor (keyset) pagination.
+//! Cursor (keyset) pagination: `limit` and an opaque `cursor` in, `next_cursor` out.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -6,7 +6,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
-use crate::error::{ApiError, FieldError};
+use crate::app::{Page, PageRequest};
+use crate::domain::{Checked, Invalid};
 
 /// Default page size.
 pub const DEFAULT_LIMIT: u32 = 50;
@@ -26,20 +27,20 @@ pub struct PageParams {
 }
 
 impl PageParams {
-    pub fn limit(&self) -> Result<u32, ApiError> {
-        match self.limit {
-            None => Ok(DEFAULT_LIMIT),
-            Some(limit) if (1..=MAX_LIMIT).contains(&limit) => Ok(limit),
-            Some(_) => Err(ApiError::validation(
-                "limit",
-                format!("must be between 1 and {MAX_LIMIT}"),
-            )),
-        }
-    }
-
-    /// The decoded cursor, if any.
-    pub fn position<T: DeserializeOwned>(&self) -> Result<Option<T>, ApiError> {
-        self.cursor.as_deref().map(Cursor::decode).transpose()
+    /// The page asked for; an invalid `limit` or `cursor` is named.
+    pub fn request<K: DeserializeOwned>(&self) -> Checked<PageRequest<K>> {
+        let limit = match self.limit {
+            None => DEFAULT_LIMIT,
+            Some(limit) if (1..=MAX_LIMIT).contains(&limit) => limit,
+            Some(_) => {
+                return Err(Invalid::field(
+                    "limit",
+                    format!("must be between 1 and {MAX_LIMIT}"),
+                ))
+            }
+        };
+        let after = self.cursor.as_deref().map(Cursor::decode).transpose()?;
+        Ok(PageRequest { limit, after })
     }
 }
 
@@ -51,13 +52,8 @@ impl Cursor {
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(position).unwrap_or_default())
     }
 
-    pub fn decode<T: DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
-        let invalid = || {
-            ApiError::Validation(vec![FieldError::new(
-                "cursor",
-                "is not a cursor this service issued",
-            )])
-        };
+    pub fn decode<T: DeserializeOwned>(raw: &str) -> Checked<T> {
+        let invalid = || Invalid::field("cursor", "is not a cursor this service issued");
         if raw.len() > 512 {
             return Err(invalid());
         }
@@ -65,20 +61,11 @@ impl Cursor {
         serde_json::from_slice(&bytes).map_err(|_| invalid())
     }
 
-    /// Trims a page fetched with `limit + 1` rows to `limit` and returns the next cursor.
-    pub fn page<T, P: Serialize>(
-        mut rows: Vec<T>,
-        limit: u32,
-        position: impl Fn(&T) -> P,
-    ) -> (Vec<T>, Option<String>) {
-        let limit = limit as usize;
-        if rows.len() > limit {
-            rows.truncate(limit);
-            let next = rows.last().map(|last| Self::encode(&position(last)));
-            (rows, next)
-        } else {
-            (rows, None)
-        }
+    /// The cursor of the page after `page`, if there is one.
+    pub fn next<T, P: Serialize>(page: &Page<T>, position: impl Fn(&T) -> P) -> Option<String> {
+        page.more
+            .then(|| page.items.last().map(|last| Self::encode(&position(last))))
+            .flatten()
     }
 }
 
@@ -96,15 +83,28 @@ mod tests {
     }
 
     #[test]
-    fn a_page_of_limit_plus_one_rows_has_a_next_cursor() {
-        let (rows, next) = Cursor::page(vec![1, 2, 3], 2, |n| *n);
-        assert_eq!(rows, [1, 2]);
-        assert_eq!(
-            Cursor::decode::<i32>(&next.expect("next")).expect("decodes"),
-            2
-        );
-        let (rows, next) = Cursor::page(vec![1, 2], 2, |n| *n);
-        assert_eq!(rows, [1, 2]);
-        assert!(next.is_none());
+    fn a_page_with_more_items_has_a_next_cursor() {
+        let page = Page {
+            items: vec![1, 2],
+            more: true,
+        };
+        let next = Cursor::next(&page, |n| *n).expect("next");
+        assert_eq!(Cursor::decode::<i32>(&next).expect("decodes"), 2);
+        let last = Page {
+            items: vec![1, 2],
+            more: false,
+        };
+        assert!(Cursor::next(&last, |n| *n).is_none());
+    }
+
+    #[test]
+    fn limits_are_bounded() {
+        let params = PageParams {
+            limit: Some(0),
+            cursor: None,
+        };
+        assert!(params.request::<u32>().is_err());
+        let params = PageParams::default();
+        assert_eq!(params.request::<u32>().map(|p| p.limit), Ok(DEFAULT_LIMIT));
     }
 }

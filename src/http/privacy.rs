@@ -6,27 +6,19 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
-use uuid::Uuid;
 
-use crate::auth::policy::{self, Operation};
-use crate::auth::Principal;
-use crate::domain::catalog::bounded_text;
-use crate::domain::SubjectId;
-use crate::error::{ApiError, ApiResult, Problem, PROBLEM_JSON as PROBLEM};
-use crate::storage::{Erasure, LegalHold, SubjectApplication, SubjectFeedback};
+use crate::app::{SubjectExport as Export, SubjectFeedback};
+use crate::domain::privacy::{hold_reason, retention_months};
+use crate::domain::{ApplicationId, EmployeeId, Principal};
+use crate::storage::{LegalHold, SubjectApplication};
 
 use super::applications::{ApplicationPath, ApplicationView};
 use super::audit::AuditEventView;
-use super::candidate::{
-    follow_up_view, progress_view, AcknowledgementView, EmployeePath, FollowUpView, ProgressView,
-};
-use super::extract::Body;
+use super::error::{ApiResult, Problem, PROBLEM_JSON};
+use super::extract::{nullable_whole_number, Body};
 use super::feedback::{FeedbackHistory, FeedbackView};
-use super::schema::EmployeeId;
+use super::views::{AcknowledgementView, EmployeePath, FollowUpView, ProgressView};
 use super::AppState;
-
-/// The longest retention period a tenant may set: 100 years.
-const MAX_RETENTION_MONTHS: u32 = 1200;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(export_subject)
@@ -39,24 +31,24 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// The public fields of the requisition an application is for.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RequisitionSummary {
     pub title: String,
     pub department: String,
 }
 
 /// A legal hold: the application is kept, whatever erasure requests or retention say.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct LegalHoldView {
-    pub application_id: Uuid,
+    #[schema(value_type = uuid::Uuid)]
+    pub application_id: ApplicationId,
     pub reason: String,
-    #[schema(value_type = EmployeeId)]
-    pub placed_by: String,
+    pub placed_by: EmployeeId,
     pub placed_at: DateTime<Utc>,
 }
 
 impl LegalHoldView {
-    fn new(application_id: Uuid, hold: LegalHold) -> Self {
+    fn new(application_id: ApplicationId, hold: LegalHold) -> Self {
         Self {
             application_id,
             reason: hold.reason,
@@ -67,7 +59,7 @@ impl LegalHoldView {
 }
 
 /// One application of the subject, with its requisition and legal hold.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ExportedApplication {
     pub application: ApplicationView,
     pub requisition: RequisitionSummary,
@@ -77,7 +69,7 @@ pub struct ExportedApplication {
 /// One feedback document about the subject, with internal notes and review comments, its
 /// workflow log, every released revision, and the subject's acknowledgement, progress and
 /// follow-up requests.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ExportedFeedback {
     pub feedback: FeedbackView,
     pub history: FeedbackHistory,
@@ -88,10 +80,9 @@ pub struct ExportedFeedback {
 
 /// Everything Debrief holds about one employee in the tenant (GDPR Art. 15), in one document.
 /// Other candidates' data is never in it.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SubjectExport {
-    #[schema(value_type = EmployeeId)]
-    pub subject_id: String,
+    pub subject_id: EmployeeId,
     pub tenant_id: String,
     pub generated_at: DateTime<Utc>,
     pub applications: Vec<ExportedApplication>,
@@ -102,10 +93,10 @@ pub struct SubjectExport {
 
 /// What an erasure changed. The subject's id is gone; the pseudonym that replaced it links
 /// their anonymised records to each other and to nothing else.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ErasureView {
-    #[schema(example = "erased:0192f1a4-7c3e-7b5a-9f10-3d2c1b0a9e8f")]
-    pub pseudonym: String,
+    #[schema(value_type = String, example = "erased:0192f1a4-7c3e-7b5a-9f10-3d2c1b0a9e8f")]
+    pub pseudonym: EmployeeId,
     pub applications: u64,
     pub feedback: u64,
     pub follow_ups: u64,
@@ -134,48 +125,33 @@ pub struct RetentionPolicyView {
     /// Months after the decision, 1–1200; `null` keeps records indefinitely. Expired records
     /// are anonymised by `debrief retention apply` and by the service's periodic task; records
     /// under legal hold are kept.
-    #[serde(default, deserialize_with = "super::extract::nullable_whole_number")]
+    #[serde(default, deserialize_with = "nullable_whole_number")]
     #[schema(minimum = 1, maximum = 1200, example = 24)]
     pub months_after_decision: Option<i32>,
 }
 
-fn subject(path: &EmployeePath) -> ApiResult<SubjectId> {
-    SubjectId::parse(&path.employee_id).map_err(|_| ApiError::NotFound)
-}
-
-fn exported_application(record: SubjectApplication) -> ApiResult<ExportedApplication> {
+fn exported_application(record: SubjectApplication) -> ExportedApplication {
     let legal_hold = record
         .legal_hold()
         .map(|hold| LegalHoldView::new(record.application.id, hold));
-    Ok(ExportedApplication {
-        application: ApplicationView::from_record(&record.application)?,
+    ExportedApplication {
+        application: ApplicationView::from(&record.application),
         requisition: RequisitionSummary {
             title: record.requisition_title,
             department: record.requisition_department,
         },
         legal_hold,
-    })
+    }
 }
 
-fn exported_feedback(
-    record: SubjectFeedback,
-    principal: &Principal,
-) -> ApiResult<ExportedFeedback> {
-    Ok(ExportedFeedback {
-        feedback: FeedbackView::new(&record.feedback, principal)?,
-        history: FeedbackHistory::new(record.events, record.revisions)?,
+fn exported_feedback(record: SubjectFeedback, reader: &Principal) -> ExportedFeedback {
+    ExportedFeedback {
+        feedback: FeedbackView::new(&record.feedback, reader),
+        history: record.history.into(),
         acknowledgement: record.acknowledgement.map(Into::into),
-        progress: record
-            .progress
-            .into_iter()
-            .map(progress_view)
-            .collect::<ApiResult<_>>()?,
-        follow_ups: record
-            .follow_ups
-            .into_iter()
-            .map(follow_up_view)
-            .collect::<ApiResult<_>>()?,
-    })
+        progress: record.progress.into_iter().map(Into::into).collect(),
+        follow_ups: record.follow_ups.into_iter().map(Into::into).collect(),
+    }
 }
 
 /// Everything held about an employee, in one JSON document (HR; GDPR Art. 15). The export is
@@ -183,11 +159,7 @@ fn exported_feedback(
 #[utoipa::path(
     tag = "privacy",
     params(EmployeePath),
-    responses(
-        (status = 200, description = "The export", body = SubjectExport),
-        (status = 403, description = "Only HR", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "Nothing is held about this employee", body = Problem, content_type = PROBLEM),
-    )
+    responses((status = 200, description = "The export", body = SubjectExport))
 )]
 #[get("/subjects/{employee_id}/export")]
 async fn export_subject(
@@ -195,43 +167,27 @@ async fn export_subject(
     principal: Principal,
     path: web::Path<EmployeePath>,
 ) -> ApiResult<web::Json<SubjectExport>> {
-    policy::authorize(&principal, Operation::ExportSubject)?;
-    let subject = subject(&path)?;
-    let records = state
-        .store
-        .subject_records(principal.tenant(), &subject)
+    let export: Export = state
+        .app
+        .privacy()
+        .export(&principal, path.employee())
         .await?;
-    if records.is_empty() {
-        return Err(ApiError::NotFound);
-    }
-    let export = SubjectExport {
-        subject_id: subject.as_str().to_owned(),
-        tenant_id: principal.tenant().as_str().to_owned(),
-        generated_at: crate::storage::now(),
-        applications: records
+    Ok(web::Json(SubjectExport {
+        subject_id: export.subject,
+        tenant_id: export.tenant.as_str().to_owned(),
+        generated_at: export.generated_at,
+        applications: export
             .applications
             .into_iter()
             .map(exported_application)
-            .collect::<ApiResult<_>>()?,
-        feedback: records
+            .collect(),
+        feedback: export
             .feedback
             .into_iter()
             .map(|f| exported_feedback(f, &principal))
-            .collect::<ApiResult<_>>()?,
-        audit_events: records.audit_events.into_iter().map(Into::into).collect(),
-    };
-    state
-        .store
-        .audit_reads(
-            principal.tenant(),
-            &principal.audit(),
-            "subject.export",
-            "subject",
-            &[(subject.as_str().to_owned(), subject.as_str().to_owned())],
-        )
-        .await?;
-    tracing::info!(subject = %subject, "subject access export");
-    Ok(web::Json(export))
+            .collect(),
+        audit_events: export.audit_events.into_iter().map(Into::into).collect(),
+    }))
 }
 
 /// Erase an employee (HR; GDPR Art. 17): every application of theirs and everything about it
@@ -245,9 +201,7 @@ async fn export_subject(
     params(EmployeePath),
     responses(
         (status = 200, description = "Erased", body = ErasureView),
-        (status = 403, description = "Only HR", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "Nothing is held about this employee (or it was erased)", body = Problem, content_type = PROBLEM),
-        (status = 409, description = "An application of theirs is under legal hold", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "An application of theirs is under legal hold", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
 #[post("/subjects/{employee_id}/erasure")]
@@ -256,44 +210,26 @@ async fn erase_subject(
     principal: Principal,
     path: web::Path<EmployeePath>,
 ) -> ApiResult<web::Json<ErasureView>> {
-    policy::authorize(&principal, Operation::EraseSubject)?;
-    let subject = subject(&path)?;
-    match state
-        .store
-        .erase_subject(principal.tenant(), &principal.audit(), &subject)
-        .await?
-    {
-        Erasure::Done { pseudonym, counts } => {
-            tracing::info!(pseudonym = %pseudonym, applications = counts.applications, "subject erased");
-            Ok(web::Json(ErasureView {
-                pseudonym,
-                applications: counts.applications,
-                feedback: counts.feedback,
-                follow_ups: counts.follow_ups,
-                audit_events: counts.audit_events,
-                idempotency_records: counts.idempotency_records,
-            }))
-        }
-        Erasure::Held(applications) => {
-            let ids: Vec<String> = applications.iter().map(Uuid::to_string).collect();
-            Err(ApiError::Conflict(format!(
-                "Applications under legal hold block the erasure: {}.",
-                ids.join(", ")
-            )))
-        }
-        Erasure::NothingHeld => Err(ApiError::NotFound),
-    }
+    let (pseudonym, counts) = state
+        .app
+        .privacy()
+        .erase(&principal, path.employee())
+        .await?;
+    Ok(web::Json(ErasureView {
+        pseudonym,
+        applications: counts.applications,
+        feedback: counts.feedback,
+        follow_ups: counts.follow_ups,
+        audit_events: counts.audit_events,
+        idempotency_records: counts.idempotency_records,
+    }))
 }
 
 /// The legal hold on an application (HR).
 #[utoipa::path(
     tag = "privacy",
     params(ApplicationPath),
-    responses(
-        (status = 200, description = "The hold", body = LegalHoldView),
-        (status = 403, description = "Only HR", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such application, or it is not held", body = Problem, content_type = PROBLEM),
-    )
+    responses((status = 200, description = "The hold", body = LegalHoldView))
 )]
 #[get("/applications/{id}/legal-hold")]
 async fn get_legal_hold(
@@ -301,13 +237,7 @@ async fn get_legal_hold(
     principal: Principal,
     path: web::Path<ApplicationPath>,
 ) -> ApiResult<web::Json<LegalHoldView>> {
-    policy::authorize(&principal, Operation::ReadLegalHold)?;
-    let hold = state
-        .store
-        .legal_hold(principal.tenant(), path.id)
-        .await?
-        .flatten()
-        .ok_or(ApiError::NotFound)?;
+    let hold = state.app.privacy().legal_hold(&principal, path.id).await?;
     Ok(web::Json(LegalHoldView::new(path.id, hold)))
 }
 
@@ -319,10 +249,7 @@ async fn get_legal_hold(
     request_body = LegalHoldBody,
     responses(
         (status = 200, description = "Held", body = LegalHoldView),
-        (status = 400, description = "Malformed body", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Only HR", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such application", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Invalid reason", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Invalid reason", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
 #[put("/applications/{id}/legal-hold")]
@@ -332,18 +259,12 @@ async fn place_legal_hold(
     path: web::Path<ApplicationPath>,
     body: Body<LegalHoldBody>,
 ) -> ApiResult<web::Json<LegalHoldView>> {
-    policy::authorize(&principal, Operation::PlaceLegalHold)?;
-    let mut errors = Vec::new();
-    let reason = bounded_text("reason", &body.reason, 1, 500, &mut errors);
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    let reason = hold_reason(&body.reason).map_err(Into::into);
     let hold = state
-        .store
-        .place_legal_hold(principal.tenant(), &principal.audit(), path.id, &reason)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    tracing::info!(application = %path.id, "legal hold placed");
+        .app
+        .privacy()
+        .place_legal_hold(&principal, path.id, reason)
+        .await?;
     Ok(web::Json(LegalHoldView::new(path.id, hold)))
 }
 
@@ -351,11 +272,7 @@ async fn place_legal_hold(
 #[utoipa::path(
     tag = "privacy",
     params(ApplicationPath),
-    responses(
-        (status = 204, description = "Lifted"),
-        (status = 403, description = "Only HR", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such application, or it is not held", body = Problem, content_type = PROBLEM),
-    )
+    responses((status = 204, description = "Lifted"))
 )]
 #[delete("/applications/{id}/legal-hold")]
 async fn release_legal_hold(
@@ -363,33 +280,25 @@ async fn release_legal_hold(
     principal: Principal,
     path: web::Path<ApplicationPath>,
 ) -> ApiResult<HttpResponse> {
-    policy::authorize(&principal, Operation::ReleaseLegalHold)?;
-    if !state
-        .store
-        .release_legal_hold(principal.tenant(), &principal.audit(), path.id)
-        .await?
-    {
-        return Err(ApiError::NotFound);
-    }
-    tracing::info!(application = %path.id, "legal hold lifted");
+    state
+        .app
+        .privacy()
+        .lift_legal_hold(&principal, path.id)
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// The tenant's retention policy (HR).
 #[utoipa::path(
     tag = "privacy",
-    responses(
-        (status = 200, description = "The policy", body = RetentionPolicyView),
-        (status = 403, description = "Only HR", body = Problem, content_type = PROBLEM),
-    )
+    responses((status = 200, description = "The policy", body = RetentionPolicyView))
 )]
 #[get("/retention-policy")]
 async fn get_retention_policy(
     state: web::Data<AppState>,
     principal: Principal,
 ) -> ApiResult<web::Json<RetentionPolicyView>> {
-    policy::authorize(&principal, Operation::ReadRetentionPolicy)?;
-    let months = state.store.retention_policy(principal.tenant()).await?;
+    let months = state.app.privacy().retention_policy(&principal).await?;
     Ok(web::Json(RetentionPolicyView {
         months_after_decision: months.and_then(|m| i32::try_from(m).ok()),
     }))
@@ -401,9 +310,7 @@ async fn get_retention_policy(
     request_body = RetentionPolicyView,
     responses(
         (status = 200, description = "The policy", body = RetentionPolicyView),
-        (status = 400, description = "Malformed body", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Only HR", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Out of range", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Out of range", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
 #[put("/retention-policy")]
@@ -412,27 +319,13 @@ async fn set_retention_policy(
     principal: Principal,
     body: Body<RetentionPolicyView>,
 ) -> ApiResult<web::Json<RetentionPolicyView>> {
-    policy::authorize(&principal, Operation::UpdateRetentionPolicy)?;
-    let months = match body.months_after_decision {
-        None => None,
-        Some(m) => Some(
-            u32::try_from(m)
-                .ok()
-                .filter(|m| (1..=MAX_RETENTION_MONTHS).contains(m))
-                .ok_or_else(|| {
-                    ApiError::validation(
-                        "months_after_decision",
-                        format!("must be between 1 and {MAX_RETENTION_MONTHS}, or null"),
-                    )
-                })?,
-        ),
-    };
-    state
-        .store
-        .set_retention_policy(principal.tenant(), &principal.audit(), months)
+    let months = retention_months(body.months_after_decision).map_err(Into::into);
+    let months = state
+        .app
+        .privacy()
+        .set_retention_policy(&principal, months)
         .await?;
-    tracing::info!(months_after_decision = ?months, "retention policy changed");
     Ok(web::Json(RetentionPolicyView {
-        months_after_decision: body.months_after_decision,
+        months_after_decision: months.and_then(|m| i32::try_from(m).ok()),
     }))
 }

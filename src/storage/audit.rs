@@ -1,95 +1,105 @@
-//! The append-only audit trail. Writes record their event in their own transaction
-//! (`audit_event!`); reads of a candidate's feedback by someone else record one on their own.
+//! The append-only audit trail. A write records its event in its own transaction; reads of a
+//! candidate's feedback by someone else record one on their own.
 
-use chrono::{DateTime, Utc};
-use uuid::Uuid;
+use crate::domain::audit::AuditQuery;
+use crate::domain::{AuditEventId, EmployeeId, Principal, TenantId};
 
-use super::{now, on_pool, StorageResult, Store};
-use crate::domain::TenantId;
+use super::rows::AuditEvent;
+use super::{now, on_db, Db, StorageResult};
 
 /// Who is acting, for the audit trail.
 #[derive(Debug, Clone)]
 pub struct AuditContext {
-    pub actor: String,
-    /// Comma-separated roles.
+    pub actor: EmployeeId,
+    /// Comma-separated roles, or `system` for the service itself.
     pub roles: String,
     pub request_id: Option<String>,
 }
 
 impl AuditContext {
-    /// The service itself (the `seed` command, periodic tasks).
-    pub fn system(name: &str) -> Self {
+    /// The caller of a request.
+    pub fn of(principal: &Principal, request_id: Option<String>) -> Self {
         Self {
-            actor: name.to_owned(),
+            actor: principal.sub().clone(),
+            roles: principal
+                .roles()
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            request_id,
+        }
+    }
+
+    /// The service itself (the `seed` command, periodic tasks).
+    pub fn system(name: &'static str) -> Self {
+        Self {
+            actor: EmployeeId::service(name),
             roles: "system".into(),
             request_id: None,
         }
     }
 }
 
-/// One audit event.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct AuditEvent {
-    pub id: Uuid,
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub actor_roles: String,
-    pub action: String,
-    pub resource_type: String,
+/// One event to record. Details carry ids and states, never free text.
+#[derive(Debug, Clone)]
+pub struct AuditRecord<'a> {
+    /// `requisition.create`, `feedback.release`, …
+    pub action: &'a str,
+    pub resource_type: &'a str,
     pub resource_id: String,
-    pub candidate_id: Option<String>,
-    pub request_id: Option<String>,
-    pub details: sqlx::types::Json<serde_json::Value>,
+    /// The candidate the event concerns, if any.
+    pub candidate: Option<&'a EmployeeId>,
+    pub details: serde_json::Value,
 }
 
-/// Filters of the audit query.
+/// Filters of the audit query, with the keyset position.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
-    pub candidate_id: Option<String>,
-    pub actor: Option<String>,
-    pub resource_type: Option<String>,
-    pub resource_id: Option<String>,
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-    pub after: Option<Uuid>,
+    pub query: AuditQuery,
+    pub after: Option<AuditEventId>,
 }
 
-pub(super) const INSERT: &str = "insert into audit_events
-       (id, tenant_id, at, actor, actor_roles, action, resource_type, resource_id, candidate_id, request_id, details)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+impl Db<'_> {
+    /// Records `record` (inside the caller's transaction, for a write).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn record_audit(
+        &mut self,
+        tenant: &TenantId,
+        audit: &AuditContext,
+        record: AuditRecord<'_>,
+    ) -> StorageResult<()> {
+        let sql = "insert into audit_events
+               (id, tenant_id, at, actor, actor_roles, action, resource_type, resource_id, candidate_id, request_id, details)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+        on_db!(self, c => sqlx::query(sql)
+            .bind(AuditEventId::generate())
+            .bind(tenant)
+            .bind(now())
+            .bind(&audit.actor)
+            .bind(audit.roles.as_str())
+            .bind(record.action)
+            .bind(record.resource_type)
+            .bind(record.resource_id.as_str())
+            .bind(record.candidate)
+            .bind(audit.request_id.as_deref())
+            .bind(sqlx::types::Json(&record.details))
+            .execute(&mut *c)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
 
-/// Records an audit event inside the transaction `$tx`. Details carry ids and states, never
-/// free text.
-macro_rules! audit_event {
-    ($tx:expr, $tenant:expr, $audit:expr, $action:expr, $resource_type:expr, $resource_id:expr, $candidate:expr, $details:expr) => {
-        sqlx::query($crate::storage::audit::INSERT)
-            .bind(uuid::Uuid::now_v7())
-            .bind($tenant.as_str())
-            .bind($crate::storage::now())
-            .bind($audit.actor.as_str())
-            .bind($audit.roles.as_str())
-            .bind($action)
-            .bind($resource_type)
-            .bind($resource_id.to_string())
-            .bind($candidate)
-            .bind($audit.request_id.as_deref())
-            .bind(sqlx::types::Json($details))
-            .execute(&mut *$tx)
-            .await?
-    };
-}
-pub(crate) use audit_event;
-
-impl Store {
     /// Records reads of candidates' records by someone else: `(resource id, candidate)` pairs,
     /// one event each, in one statement.
-    pub async fn audit_reads(
-        &self,
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn record_reads(
+        &mut self,
         tenant: &TenantId,
         audit: &AuditContext,
         action: &str,
         resource_type: &str,
-        reads: &[(String, String)],
+        reads: &[(String, EmployeeId)],
     ) -> StorageResult<()> {
         if reads.is_empty() {
             return Ok(());
@@ -111,25 +121,29 @@ impl Store {
             rows.join(", ")
         );
         let at = now();
-        on_pool!(self, pool => {
+        on_db!(self, c => {
             let mut query = sqlx::query(&sql)
-                .bind(tenant.as_str())
+                .bind(tenant)
                 .bind(at)
-                .bind(audit.actor.as_str())
+                .bind(&audit.actor)
                 .bind(audit.roles.as_str())
                 .bind(action)
                 .bind(resource_type)
                 .bind(audit.request_id.as_deref());
             for (resource_id, candidate) in reads {
-                query = query.bind(Uuid::now_v7()).bind(resource_id.as_str()).bind(candidate.as_str());
+                query = query
+                    .bind(AuditEventId::generate())
+                    .bind(resource_id.as_str())
+                    .bind(candidate);
             }
-            query.execute(pool).await.map(|_| ())
+            query.execute(&mut *c).await.map(|done| done.rows_affected())
         })?;
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn list_audit_events(
-        &self,
+        &mut self,
         tenant: &TenantId,
         filter: &AuditFilter,
         limit: u32,
@@ -146,17 +160,18 @@ impl Store {
                      and ($8 is null or id > $8)
                    order by id
                    limit $9";
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, AuditEvent>(sql)
-            .bind(tenant.as_str())
-            .bind(filter.candidate_id.as_deref())
-            .bind(filter.actor.as_deref())
-            .bind(filter.resource_type.as_deref())
-            .bind(filter.resource_id.as_deref())
-            .bind(filter.from)
-            .bind(filter.to)
+        let query = &filter.query;
+        Ok(on_db!(self, c => sqlx::query_as::<_, AuditEvent>(sql)
+            .bind(tenant)
+            .bind(query.candidate_id.as_ref())
+            .bind(query.actor.as_ref())
+            .bind(query.resource_type.as_deref())
+            .bind(query.resource_id.as_deref())
+            .bind(query.from)
+            .bind(query.to)
             .bind(filter.after)
             .bind(i64::from(limit))
-            .fetch_all(pool)
+            .fetch_all(&mut *c)
             .await)?)
     }
 }

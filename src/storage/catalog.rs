@@ -1,14 +1,15 @@
-//! Tenants and their catalogs.
+//! Tenants, their settings and their catalogs.
+
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
-use super::audit::{audit_event, AuditContext};
-use super::idempotency::{with_idempotency, IdempotencyClaim};
-use super::{
-    now, on_pool, BeginWrite, CatalogEntry, StorageError, StorageResult, Store, Versioned,
-};
 use crate::domain::catalog::{CatalogKey, CatalogKind, EntryChange, NewEntry};
+use crate::domain::feedback::ReviewPolicy;
 use crate::domain::TenantId;
+
+use super::rows::CatalogEntry;
+use super::{now, on_db, Db, StorageResult};
 
 const ENTRY_COLUMNS: &str = "key, name, description, active, version, created_at, updated_at";
 
@@ -21,48 +22,51 @@ pub struct EntryFilter {
     pub after: Option<String>,
 }
 
-impl Store {
-    /// Creates the tenant with its default catalogs unless it exists. Safe to race: the losing
-    /// insert does nothing.
-    pub async fn ensure_tenant(&self, tenant: &TenantId) -> StorageResult<()> {
-        let created_at = now();
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
-            let inserted = sqlx::query(
-                "insert into tenants (id, created_at) values ($1, $2) on conflict (id) do nothing",
-            )
-            .bind(tenant.as_str())
-            .bind(created_at)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if inserted == 1 {
-                for kind in CatalogKind::ALL {
-                    for (key, name, description) in kind.defaults() {
-                        insert_entry_sql()
-                            .bind(tenant.as_str())
-                            .bind(kind.as_str())
-                            .bind(*key)
-                            .bind(*name)
-                            .bind(*description)
-                            .bind(created_at)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                }
-                let system = AuditContext::system("provisioning");
-                audit_event!(tx, tenant, system, "tenant.provision", "tenant", tenant.as_str(), None::<&str>,
-                             serde_json::json!({}));
-                tracing::info!(tenant = %tenant, "tenant provisioned with default catalogs");
-            }
-            tx.commit().await?;
-        });
-        Ok(())
+impl Db<'_> {
+    /// Creates the tenant unless it exists; `true` when this call created it. Safe to race:
+    /// the losing insert does nothing.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn insert_tenant(&mut self, tenant: &TenantId) -> StorageResult<bool> {
+        let inserted = on_db!(self, c => sqlx::query(
+                "insert into tenants (id, created_at) values ($1, $2) on conflict (id) do nothing")
+            .bind(tenant)
+            .bind(now())
+            .execute(&mut *c)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(inserted == 1)
+    }
+
+    /// Adds an active entry; a key already in the catalog (active or retired) is a conflict.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn insert_entry(
+        &mut self,
+        tenant: &TenantId,
+        kind: CatalogKind,
+        entry: &NewEntry,
+        at: DateTime<Utc>,
+    ) -> StorageResult<CatalogEntry> {
+        let sql = format!(
+            "insert into catalog_entries
+               (tenant_id, kind, key, name, description, active, version, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, true, 1, $6, $6)
+             returning {ENTRY_COLUMNS}"
+        );
+        Ok(on_db!(self, c => sqlx::query_as::<_, CatalogEntry>(&sql)
+            .bind(tenant)
+            .bind(kind.as_str())
+            .bind(&entry.key)
+            .bind(entry.name.as_str())
+            .bind(entry.description.as_str())
+            .bind(at)
+            .fetch_one(&mut *c)
+            .await)?)
     }
 
     /// Up to `limit` entries in key order, after `filter.after`.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn list_entries(
-        &self,
+        &mut self,
         tenant: &TenantId,
         kind: CatalogKind,
         filter: &EntryFilter,
@@ -74,19 +78,19 @@ impl Store {
              order by key
              limit $5"
         );
-        let rows = on_pool!(self, pool => sqlx::query_as::<_, CatalogEntry>(&sql)
-            .bind(tenant.as_str())
+        Ok(on_db!(self, c => sqlx::query_as::<_, CatalogEntry>(&sql)
+            .bind(tenant)
             .bind(kind.as_str())
             .bind(filter.after.as_deref().unwrap_or(""))
             .bind(filter.active)
             .bind(i64::from(limit))
-            .fetch_all(pool)
-            .await)?;
-        Ok(rows)
+            .fetch_all(&mut *c)
+            .await)?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn get_entry(
-        &self,
+        &mut self,
         tenant: &TenantId,
         kind: CatalogKind,
         key: &CatalogKey,
@@ -94,64 +98,24 @@ impl Store {
         let sql = format!(
             "select {ENTRY_COLUMNS} from catalog_entries where tenant_id = $1 and kind = $2 and key = $3"
         );
-        let row = on_pool!(self, pool => sqlx::query_as::<_, CatalogEntry>(&sql)
-            .bind(tenant.as_str())
+        Ok(on_db!(self, c => sqlx::query_as::<_, CatalogEntry>(&sql)
+            .bind(tenant)
             .bind(kind.as_str())
-            .bind(key.as_str())
-            .fetch_optional(pool)
-            .await)?;
-        Ok(row)
+            .bind(key)
+            .fetch_optional(&mut *c)
+            .await)?)
     }
 
-    /// Adds an active entry; a key already in the catalog (active or retired) is a conflict.
-    pub async fn create_entry(
-        &self,
-        tenant: &TenantId,
-        audit: &AuditContext,
-        kind: CatalogKind,
-        entry: &NewEntry,
-        claim: Option<IdempotencyClaim<CatalogEntry>>,
-    ) -> StorageResult<CatalogEntry> {
-        let created_at = now();
-        let claim = claim.as_ref();
-        let result: StorageResult<CatalogEntry> = on_pool!(self, pool => async {
-            let mut tx = pool.begin_write().await?;
-            let created = with_idempotency!(tx, tenant, claim, created_at, {
-                insert_entry_sql()
-                    .bind(tenant.as_str())
-                    .bind(kind.as_str())
-                    .bind(entry.key.as_str())
-                    .bind(entry.name.as_str())
-                    .bind(entry.description.as_str())
-                    .bind(created_at)
-                    .execute(&mut *tx)
-                    .await?;
-                audit_event!(tx, tenant, audit, "catalog.create", kind.as_str(), entry.key.as_str(), None::<&str>,
-                             serde_json::json!({}));
-                entry_row(entry, created_at)
-            });
-            tx.commit().await?;
-            Ok(created)
-        }.await);
-        match result {
-            Err(StorageError::Conflict(_)) => Err(StorageError::Conflict(format!(
-                "the key {:?} is already in this catalog",
-                entry.key.as_str()
-            ))),
-            other => other,
-        }
-    }
-
-    /// Applies `change` if the entry is still at `version`.
+    /// Applies `change` if the entry is still at `version`; `None` otherwise.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_entry(
-        &self,
+        &mut self,
         tenant: &TenantId,
-        audit: &AuditContext,
         kind: CatalogKind,
         key: &CatalogKey,
         version: i64,
         change: &EntryChange,
-    ) -> StorageResult<Versioned<CatalogEntry>> {
+    ) -> StorageResult<Option<CatalogEntry>> {
         let sql = format!(
             "update catalog_entries
              set name = coalesce($5, name),
@@ -162,51 +126,93 @@ impl Store {
              where tenant_id = $1 and kind = $2 and key = $3 and version = $4
              returning {ENTRY_COLUMNS}"
         );
-        let updated: Option<CatalogEntry> = on_pool!(self, pool => async {
-            let mut tx = pool.begin_write().await?;
-            let row = sqlx::query_as::<_, CatalogEntry>(&sql)
-                .bind(tenant.as_str())
-                .bind(kind.as_str())
-                .bind(key.as_str())
-                .bind(version)
-                .bind(change.name.as_deref())
-                .bind(change.description.as_deref())
-                .bind(change.active)
-                .bind(now())
-                .fetch_optional(&mut *tx)
-                .await?;
-            if let Some(row) = &row {
-                audit_event!(tx, tenant, audit, "catalog.update", kind.as_str(), key.as_str(), None::<&str>,
-                             serde_json::json!({"version": row.version, "active": row.active}));
+        Ok(on_db!(self, c => sqlx::query_as::<_, CatalogEntry>(&sql)
+            .bind(tenant)
+            .bind(kind.as_str())
+            .bind(key)
+            .bind(version)
+            .bind(change.name.as_deref())
+            .bind(change.description.as_deref())
+            .bind(change.active)
+            .bind(now())
+            .fetch_optional(&mut *c)
+            .await)?)
+    }
+
+    /// The keys of both catalogs that are active now: (reason codes, competencies).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn active_keys(
+        &mut self,
+        tenant: &TenantId,
+    ) -> StorageResult<(HashSet<String>, HashSet<String>)> {
+        let rows: Vec<(String, String)> = on_db!(self, c => sqlx::query_as(
+                "select kind, key from catalog_entries where tenant_id = $1 and active = $2")
+            .bind(tenant)
+            .bind(true)
+            .fetch_all(&mut *c)
+            .await)?;
+        let (mut reasons, mut competencies) = (HashSet::new(), HashSet::new());
+        for (kind, key) in rows {
+            if kind == CatalogKind::ReasonCodes.as_str() {
+                reasons.insert(key);
+            } else if kind == CatalogKind::Competencies.as_str() {
+                competencies.insert(key);
             }
-            tx.commit().await?;
-            Ok::<_, StorageError>(row)
-        }.await)?;
-        Ok(match updated {
-            Some(entry) => Versioned::Updated(entry),
-            None if self.get_entry(tenant, kind, key).await?.is_some() => Versioned::Stale,
-            None => Versioned::NotFound,
+        }
+        Ok((reasons, competencies))
+    }
+
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn review_policy(&mut self, tenant: &TenantId) -> StorageResult<ReviewPolicy> {
+        let skip = on_db!(self, c => sqlx::query_scalar::<_, bool>(
+                "select skip_hr_review from tenants where id = $1")
+            .bind(tenant)
+            .fetch_optional(&mut *c)
+            .await)?;
+        Ok(ReviewPolicy {
+            skip_hr_review: skip.unwrap_or(false),
         })
     }
-}
 
-fn insert_entry_sql<'q, DB: sqlx::Database>(
-) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>> {
-    sqlx::query(
-        "insert into catalog_entries
-           (tenant_id, kind, key, name, description, active, version, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, true, 1, $6, $6)",
-    )
-}
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn set_review_policy(
+        &mut self,
+        tenant: &TenantId,
+        policy: ReviewPolicy,
+    ) -> StorageResult<()> {
+        on_db!(self, c => sqlx::query("update tenants set skip_hr_review = $2 where id = $1")
+            .bind(tenant)
+            .bind(policy.skip_hr_review)
+            .execute(&mut *c)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
 
-fn entry_row(entry: &NewEntry, created_at: DateTime<Utc>) -> CatalogEntry {
-    CatalogEntry {
-        key: entry.key.as_str().to_owned(),
-        name: entry.name.clone(),
-        description: entry.description.clone(),
-        active: true,
-        version: 1,
-        created_at,
-        updated_at: created_at,
+    /// Months after the decision that the tenant keeps an application; `None`: indefinitely.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn retention_policy(&mut self, tenant: &TenantId) -> StorageResult<Option<u32>> {
+        let months = on_db!(self, c => sqlx::query_scalar::<_, Option<i32>>(
+                "select retention_months from tenants where id = $1")
+            .bind(tenant)
+            .fetch_optional(&mut *c)
+            .await)?;
+        Ok(months.flatten().and_then(|m| u32::try_from(m).ok()))
+    }
+
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn set_retention_policy(
+        &mut self,
+        tenant: &TenantId,
+        months: Option<u32>,
+    ) -> StorageResult<()> {
+        let months = months.map(|m| i32::try_from(m).unwrap_or(i32::MAX));
+        on_db!(self, c => sqlx::query("update tenants set retention_months = $2 where id = $1")
+            .bind(tenant)
+            .bind(months)
+            .execute(&mut *c)
+            .await
+            .map(|_| ()))?;
+        Ok(())
     }
 }

@@ -1,20 +1,13 @@
 //! Feedback documents, their workflow log and their released revisions.
 
-use std::collections::HashSet;
-
+use chrono::{DateTime, Utc};
 use sqlx::types::Json;
-use uuid::Uuid;
 
-use super::audit::{audit_event, AuditContext};
-use super::hiring::Transition;
-use super::idempotency::{with_idempotency, IdempotencyClaim};
+use crate::domain::feedback::{FeedbackAction, FeedbackDocument, FeedbackStatus};
+use crate::domain::{EmployeeId, FeedbackId, RequisitionId, TenantId};
+
 use super::rows::{Application, Feedback, FeedbackEvent, FeedbackRevision};
-use super::{now, on_pool, BeginWrite, StorageError, StorageResult, Store};
-use crate::domain::catalog::CatalogKind;
-use crate::domain::feedback::{
-    transition, FeedbackAction, FeedbackDocument, FeedbackStatus, ReviewPolicy,
-};
-use crate::domain::{SubjectId, TenantId};
+use super::{on_db, Db, StorageResult};
 
 const FEEDBACK_COLUMNS: &str = "id, application_id, requisition_id, candidate_id, author_id, status, revision, \
                                 document, internal_notes, review_comment, version, created_at, updated_at, released_at";
@@ -23,184 +16,71 @@ const FEEDBACK_COLUMNS: &str = "id, application_id, requisition_id, candidate_id
 #[derive(Debug, Clone, Default)]
 pub struct FeedbackFilter {
     pub status: Option<FeedbackStatus>,
-    pub requisition_id: Option<Uuid>,
+    pub requisition_id: Option<RequisitionId>,
     /// Only feedback on requisitions that list this employee as a hiring manager.
-    pub hiring_manager: Option<String>,
+    pub hiring_manager: Option<EmployeeId>,
     /// Only feedback last changed before this instant (how long it has waited).
-    pub updated_before: Option<chrono::DateTime<chrono::Utc>>,
-    pub after: Option<Uuid>,
+    pub updated_before: Option<DateTime<Utc>>,
+    pub after: Option<FeedbackId>,
 }
 
-/// A workflow step to apply.
+/// A new draft: the application it is about, who writes it, what it says.
 #[derive(Debug, Clone)]
-pub struct Step<'a> {
+pub struct NewFeedback<'a> {
+    pub application: &'a Application,
+    pub author: &'a EmployeeId,
+    pub document: &'a FeedbackDocument,
+    pub internal_notes: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+/// One workflow step, for the log.
+#[derive(Debug, Clone, Copy)]
+pub struct FeedbackUpdate<'a> {
     pub action: FeedbackAction,
-    pub actor: &'a SubjectId,
-    /// The version the caller saw (`If-Match`), for edits.
-    pub expected_version: Option<i64>,
-    /// New content, for edits and amendments.
-    pub document: Option<&'a FeedbackDocument>,
-    pub internal_notes: Option<&'a str>,
+    pub from: Option<FeedbackStatus>,
+    pub actor: &'a EmployeeId,
     /// The HR comment of a return, or the note of an amendment.
     pub comment: Option<&'a str>,
-    pub policy: ReviewPolicy,
 }
 
-impl<'a> Step<'a> {
-    /// `action` by `actor`, with nothing else: no version check, no content, no comment, and
-    /// the default review policy.
-    pub fn new(action: FeedbackAction, actor: &'a SubjectId) -> Self {
-        Self {
-            action,
-            actor,
-            expected_version: None,
-            document: None,
-            internal_notes: None,
-            comment: None,
-            policy: ReviewPolicy::default(),
-        }
-    }
-}
-
-macro_rules! record_event {
-    ($tx:expr, $tenant:expr, $feedback:expr, $action:expr, $from:expr, $to:expr, $actor:expr, $comment:expr, $at:expr) => {
-        sqlx::query(
-            "insert into feedback_events (id, tenant_id, feedback_id, action, from_status, to_status, actor, comment, at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(Uuid::now_v7())
-        .bind($tenant.as_str())
-        .bind($feedback)
-        .bind($action)
-        .bind($from)
-        .bind($to)
-        .bind($actor)
-        .bind($comment)
-        .bind($at)
-        .execute(&mut *$tx)
-        .await?
-    };
-}
-
-impl Store {
-    pub async fn review_policy(&self, tenant: &TenantId) -> StorageResult<ReviewPolicy> {
-        let skip = on_pool!(self, pool => sqlx::query_scalar::<_, bool>("select skip_hr_review from tenants where id = $1")
-            .bind(tenant.as_str())
-            .fetch_optional(pool)
-            .await)?;
-        Ok(ReviewPolicy {
-            skip_hr_review: skip.unwrap_or(false),
-        })
-    }
-
-    pub async fn set_review_policy(
-        &self,
-        tenant: &TenantId,
-        audit: &AuditContext,
-        policy: ReviewPolicy,
-    ) -> StorageResult<()> {
-        on_pool!(self, pool => async {
-            let mut tx = pool.begin_write().await?;
-            sqlx::query("update tenants set skip_hr_review = $2 where id = $1")
-                .bind(tenant.as_str())
-                .bind(policy.skip_hr_review)
-                .execute(&mut *tx)
-                .await?;
-            audit_event!(tx, tenant, audit, "review_policy.update", "tenant", tenant.as_str(), None::<&str>,
-                         serde_json::json!({"skip_hr_review": policy.skip_hr_review}));
-            tx.commit().await?;
-            Ok::<(), StorageError>(())
-        }.await)?;
-        Ok(())
-    }
-
+impl Db<'_> {
     /// Starts the draft for an application (at most one per application).
-    pub async fn create_feedback(
-        &self,
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn insert_feedback(
+        &mut self,
         tenant: &TenantId,
-        audit: &AuditContext,
-        application: &Application,
-        document: &FeedbackDocument,
-        internal_notes: &str,
-        claim: Option<IdempotencyClaim<Feedback>>,
+        new: NewFeedback<'_>,
     ) -> StorageResult<Feedback> {
-        let now = now();
-        let feedback = Feedback {
-            id: Uuid::now_v7(),
-            application_id: application.id,
-            requisition_id: application.requisition_id,
-            candidate_id: application.candidate_id.clone(),
-            // The author is whoever starts the draft.
-            author_id: audit.actor.clone(),
-            status: FeedbackStatus::Draft.as_str().to_owned(),
-            revision: 0,
-            document: Json(document.clone()),
-            internal_notes: internal_notes.to_owned(),
-            review_comment: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            released_at: None,
-        };
-        let claim = claim.as_ref();
-        let result: StorageResult<Feedback> = on_pool!(self, pool => async {
-            let mut tx = pool.begin_write().await?;
-            let created = with_idempotency!(tx, tenant, claim, now, {
-                sqlx::query(
-                    "insert into feedback (id, tenant_id, application_id, requisition_id, candidate_id, author_id, status,
-                                           revision, document, internal_notes, version, created_at, updated_at)
-                     values ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, 1, $10, $10)",
-                )
-                .bind(feedback.id)
-                .bind(tenant.as_str())
-                .bind(feedback.application_id)
-                .bind(feedback.requisition_id)
-                .bind(feedback.candidate_id.as_str())
-                .bind(feedback.author_id.as_str())
-                .bind(feedback.status.as_str())
-                .bind(&feedback.document)
-                .bind(feedback.internal_notes.as_str())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                record_event!(tx, tenant, feedback.id, FeedbackAction::Create.as_str(), None::<&str>,
-                              FeedbackStatus::Draft.as_str(), audit.actor.as_str(), None::<&str>, now);
-                audit_event!(tx, tenant, audit, "feedback.create", "feedback", feedback.id,
-                             Some(feedback.candidate_id.as_str()), serde_json::json!({"application_id": feedback.application_id}));
-                feedback.clone()
-            });
-            tx.commit().await?;
-            Ok(created)
-        }.await);
-        result.map_err(|e| match e {
-            StorageError::Conflict(_) => {
-                StorageError::Conflict("this application already has feedback".into())
-            }
-            other => other,
-        })
-    }
-
-    pub async fn get_feedback(
-        &self,
-        tenant: &TenantId,
-        id: Uuid,
-    ) -> StorageResult<Option<Feedback>> {
-        let sql =
-            format!("select {FEEDBACK_COLUMNS} from feedback where tenant_id = $1 and id = $2");
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, Feedback>(&sql)
-            .bind(tenant.as_str())
-            .bind(id)
-            .fetch_optional(pool)
+        let sql = format!(
+            "insert into feedback (id, tenant_id, application_id, requisition_id, candidate_id, author_id, status,
+                                   revision, document, internal_notes, version, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, 1, $10, $10)
+             returning {FEEDBACK_COLUMNS}"
+        );
+        Ok(on_db!(self, c => sqlx::query_as::<_, Feedback>(&sql)
+            .bind(FeedbackId::generate())
+            .bind(tenant)
+            .bind(new.application.id)
+            .bind(new.application.requisition_id)
+            .bind(&new.application.candidate_id)
+            .bind(new.author)
+            .bind(FeedbackStatus::Draft)
+            .bind(Json(new.document))
+            .bind(new.internal_notes)
+            .bind(new.at)
+            .fetch_one(&mut *c)
             .await)?)
     }
 
     /// The feedback, if `manager` is `None` (the whole tenant) or a hiring manager of its
     /// requisition: one statement for the record and the caller's right to it.
-    pub async fn get_feedback_for(
-        &self,
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn get_feedback(
+        &mut self,
         tenant: &TenantId,
-        id: Uuid,
-        manager: Option<&str>,
+        id: FeedbackId,
+        manager: Option<&EmployeeId>,
     ) -> StorageResult<Option<Feedback>> {
         let sql = format!(
             "select {FEEDBACK_COLUMNS} from feedback f
@@ -209,16 +89,17 @@ impl Store {
                      select 1 from requisition_people p
                      where p.requisition_id = f.requisition_id and p.relation = 'hiring_manager' and p.person_id = $3))"
         );
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, Feedback>(&sql)
-            .bind(tenant.as_str())
+        Ok(on_db!(self, c => sqlx::query_as::<_, Feedback>(&sql)
+            .bind(tenant)
             .bind(id)
             .bind(manager)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *c)
             .await)?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn list_feedback(
-        &self,
+        &mut self,
         tenant: &TenantId,
         filter: &FeedbackFilter,
         limit: u32,
@@ -236,180 +117,128 @@ impl Store {
              order by f.id
              limit $7"
         );
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, Feedback>(&sql)
-            .bind(tenant.as_str())
-            .bind(filter.status.map(FeedbackStatus::as_str))
+        Ok(on_db!(self, c => sqlx::query_as::<_, Feedback>(&sql)
+            .bind(tenant)
+            .bind(filter.status)
             .bind(filter.requisition_id)
-            .bind(filter.hiring_manager.as_deref())
+            .bind(filter.hiring_manager.as_ref())
             .bind(filter.updated_before)
             .bind(filter.after)
             .bind(i64::from(limit))
-            .fetch_all(pool)
+            .fetch_all(&mut *c)
             .await)?)
     }
 
-    /// Applies a workflow step, with its event (and, on release or amendment, a revision
-    /// snapshot) in one transaction. A concurrent change makes an edit stale; other steps are
-    /// re-evaluated against the new state.
-    /// `read` is the record as the caller just read it (to authorize and validate); it is
-    /// read again only when a concurrent change made it stale.
-    pub async fn apply_feedback_step(
-        &self,
+    /// Writes `next` over the row if it is still at `version`; `false` if it is not.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn replace_feedback(
+        &mut self,
         tenant: &TenantId,
-        audit: &AuditContext,
-        read: Feedback,
-        step: &Step<'_>,
-    ) -> StorageResult<Transition<Feedback>> {
-        let id = read.id;
-        let mut known = Some(read);
-        for _ in 0..3 {
-            let current = match known.take() {
-                Some(current) => current,
-                None => match self.get_feedback(tenant, id).await? {
-                    Some(current) => current,
-                    None => return Ok(Transition::NotFound),
-                },
-            };
-            if step.expected_version.is_some_and(|v| v != current.version) {
-                return Ok(Transition::Stale);
-            }
-            let from = FeedbackStatus::parse(&current.status).ok_or_else(|| {
-                StorageError::Other(format!("unknown feedback status {:?}", current.status))
-            })?;
-            let Ok(to) = transition(from, step.action, step.policy) else {
-                return Ok(Transition::Illegal(current));
-            };
-            let now = now();
-            let mut next = current.clone();
-            next.status = to.as_str().to_owned();
-            next.version += 1;
-            next.updated_at = now;
-            if let Some(document) = step.document {
-                next.document = Json(document.clone());
-            }
-            if let Some(notes) = step.internal_notes {
-                next.internal_notes = notes.to_owned();
-            }
-            match step.action {
-                FeedbackAction::Return => next.review_comment = step.comment.map(str::to_owned),
-                FeedbackAction::Release => {
-                    next.revision = 1;
-                    next.released_at = Some(now);
-                }
-                FeedbackAction::Amend => next.revision += 1,
-                _ => {}
-            }
-            let snapshot = matches!(step.action, FeedbackAction::Release | FeedbackAction::Amend);
-            let updated: bool = on_pool!(self, pool => async {
-                let mut tx = pool.begin_write().await?;
-                let changed = sqlx::query(
-                    "update feedback
-                     set status = $4, revision = $5, document = $6, internal_notes = $7, review_comment = $8,
-                         version = $9, updated_at = $10, released_at = $11
-                     where tenant_id = $1 and id = $2 and version = $3",
-                )
-                .bind(tenant.as_str())
-                .bind(id)
-                .bind(current.version)
-                .bind(next.status.as_str())
-                .bind(next.revision)
-                .bind(&next.document)
-                .bind(next.internal_notes.as_str())
-                .bind(next.review_comment.as_deref())
-                .bind(next.version)
-                .bind(now)
-                .bind(next.released_at)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if changed == 0 {
-                    tx.rollback().await?;
-                    return Ok::<bool, StorageError>(false);
-                }
-                record_event!(tx, tenant, id, step.action.as_str(), Some(from.as_str()), to.as_str(),
-                              step.actor.as_str(), step.comment, now);
-                audit_event!(tx, tenant, audit, format!("feedback.{}", step.action.as_str()), "feedback", id,
-                             Some(current.candidate_id.as_str()),
-                             serde_json::json!({"from": from.as_str(), "to": to.as_str(), "revision": next.revision}));
-                if snapshot {
-                    sqlx::query(
-                        "insert into feedback_revisions
-                           (feedback_id, revision, tenant_id, document, internal_notes, note, created_by, created_at)
-                         values ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    )
-                    .bind(id)
-                    .bind(next.revision)
-                    .bind(tenant.as_str())
-                    .bind(&next.document)
-                    .bind(next.internal_notes.as_str())
-                    .bind(step.comment)
-                    .bind(step.actor.as_str())
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                tx.commit().await?;
-                Ok(true)
-            }.await)?;
-            if updated {
-                return Ok(Transition::Done(next));
-            }
-            if step.expected_version.is_some() {
-                return Ok(Transition::Stale);
-            }
-        }
-        Ok(Transition::Stale)
+        version: i64,
+        next: &Feedback,
+    ) -> StorageResult<bool> {
+        let changed = on_db!(self, c => sqlx::query(
+                "update feedback
+                 set status = $4, revision = $5, document = $6, internal_notes = $7, review_comment = $8,
+                     version = $9, updated_at = $10, released_at = $11
+                 where tenant_id = $1 and id = $2 and version = $3")
+            .bind(tenant)
+            .bind(next.id)
+            .bind(version)
+            .bind(next.status)
+            .bind(next.revision)
+            .bind(&next.document)
+            .bind(next.internal_notes.as_str())
+            .bind(next.review_comment.as_deref())
+            .bind(next.version)
+            .bind(next.updated_at)
+            .bind(next.released_at)
+            .execute(&mut *c)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(changed == 1)
     }
 
-    pub async fn feedback_events(
-        &self,
+    /// Logs a workflow step of `feedback` (who, what, when).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn record_step(
+        &mut self,
         tenant: &TenantId,
-        id: Uuid,
+        feedback: &Feedback,
+        step: FeedbackUpdate<'_>,
+    ) -> StorageResult<()> {
+        on_db!(self, c => sqlx::query(
+                "insert into feedback_events (id, tenant_id, feedback_id, action, from_status, to_status, actor, comment, at)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(uuid::Uuid::now_v7())
+            .bind(tenant)
+            .bind(feedback.id)
+            .bind(step.action)
+            .bind(step.from)
+            .bind(feedback.status)
+            .bind(step.actor)
+            .bind(step.comment)
+            .bind(feedback.updated_at)
+            .execute(&mut *c)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Keeps a snapshot of what the candidate is shown at `feedback.revision`.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn insert_revision(
+        &mut self,
+        tenant: &TenantId,
+        feedback: &Feedback,
+        note: Option<&str>,
+        by: &EmployeeId,
+    ) -> StorageResult<()> {
+        on_db!(self, c => sqlx::query(
+                "insert into feedback_revisions
+                   (feedback_id, revision, tenant_id, document, internal_notes, note, created_by, created_at)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(feedback.id)
+            .bind(feedback.revision)
+            .bind(tenant)
+            .bind(&feedback.document)
+            .bind(feedback.internal_notes.as_str())
+            .bind(note)
+            .bind(by)
+            .bind(feedback.updated_at)
+            .execute(&mut *c)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn feedback_events(
+        &mut self,
+        tenant: &TenantId,
+        id: FeedbackId,
     ) -> StorageResult<Vec<FeedbackEvent>> {
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, FeedbackEvent>(
+        Ok(on_db!(self, c => sqlx::query_as::<_, FeedbackEvent>(
                 "select action, from_status, to_status, actor, comment, at from feedback_events
                  where tenant_id = $1 and feedback_id = $2 order by id")
-            .bind(tenant.as_str())
+            .bind(tenant)
             .bind(id)
-            .fetch_all(pool)
+            .fetch_all(&mut *c)
             .await)?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn feedback_revisions(
-        &self,
+        &mut self,
         tenant: &TenantId,
-        id: Uuid,
+        id: FeedbackId,
     ) -> StorageResult<Vec<FeedbackRevision>> {
-        Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, FeedbackRevision>(
+        Ok(on_db!(self, c => sqlx::query_as::<_, FeedbackRevision>(
                 "select revision, document, internal_notes, note, created_by, created_at from feedback_revisions
                  where tenant_id = $1 and feedback_id = $2 order by revision")
-            .bind(tenant.as_str())
+            .bind(tenant)
             .bind(id)
-            .fetch_all(pool)
-            .await)?,
-        )
-    }
-
-    /// The keys of both catalogs that are active now: (reason codes, competencies).
-    pub async fn active_keys(
-        &self,
-        tenant: &TenantId,
-    ) -> StorageResult<(HashSet<String>, HashSet<String>)> {
-        let rows: Vec<(String, String)> = on_pool!(self, pool => sqlx::query_as(
-                "select kind, key from catalog_entries where tenant_id = $1 and active = $2")
-            .bind(tenant.as_str())
-            .bind(true)
-            .fetch_all(pool)
-            .await)?;
-        let (mut reasons, mut competencies) = (HashSet::new(), HashSet::new());
-        for (kind, key) in rows {
-            if kind == CatalogKind::ReasonCodes.as_str() {
-                reasons.insert(key);
-            } else if kind == CatalogKind::Competencies.as_str() {
-                competencies.insert(key);
-            }
-        }
-        Ok((reasons, competencies))
+            .fetch_all(&mut *c)
+            .await)?)
     }
 }

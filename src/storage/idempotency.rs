@@ -3,15 +3,24 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::rows::StoredResponse;
-use super::{on_pool, StorageResult, Store};
-use crate::domain::TenantId;
+use crate::domain::{EmployeeId, TenantId};
+
+use super::rows::{Application, CatalogEntry, Feedback, FollowUp, Requisition, StoredResponse};
+use super::{now, on_db, Db, StorageError, StorageResult};
 
 /// How long a key is remembered.
 pub const IDEMPOTENCY_TTL_HOURS: i64 = 24;
 
-/// The response to remember for a key.
+/// A create's key: who asked, with which key, for what (a fingerprint of the request).
 #[derive(Debug, Clone)]
+pub struct IdempotencyKey {
+    pub caller: EmployeeId,
+    pub key: String,
+    pub request_hash: String,
+}
+
+/// The response to remember for a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseToStore {
     pub status: u16,
     pub location: Option<String>,
@@ -19,133 +28,142 @@ pub struct ResponseToStore {
     pub body: String,
 }
 
-/// Renders the response of a create from the created record.
-pub type Render<T> = std::sync::Arc<dyn Fn(&T) -> ResponseToStore + Send + Sync>;
-
-/// A claim on a key, to be completed with the response inside the create's transaction.
-pub struct IdempotencyClaim<T> {
-    pub caller: String,
-    pub key: String,
-    pub request_hash: String,
-    pub render: Render<T>,
-}
-
-pub(super) const PURGE_EXPIRED: &str =
-    "delete from idempotency_keys where tenant_id = $1 and caller = $2 and key = $3 and expires_at <= $4";
-pub(super) const CLAIM: &str = "insert into idempotency_keys
-       (tenant_id, caller, key, request_hash, created_at, expires_at)
-     values ($1, $2, $3, $4, $5, $6)";
-pub(super) const COMPLETE: &str = "update idempotency_keys
-     set status = $4, location = $5, etag = $6, body = $7, subject_id = $8
-     where tenant_id = $1 and caller = $2 and key = $3";
-
 /// The candidate a created record is about: remembered beside its response, so that erasing
 /// the candidate also removes the responses that name them.
 pub trait AboutCandidate {
-    fn candidate(&self) -> Option<&str>;
+    fn candidate(&self) -> Option<&EmployeeId>;
 }
 
-impl AboutCandidate for super::Requisition {
-    fn candidate(&self) -> Option<&str> {
+impl AboutCandidate for Requisition {
+    fn candidate(&self) -> Option<&EmployeeId> {
         None
     }
 }
 
-impl AboutCandidate for super::CatalogEntry {
-    fn candidate(&self) -> Option<&str> {
+impl AboutCandidate for CatalogEntry {
+    fn candidate(&self) -> Option<&EmployeeId> {
         None
     }
 }
 
-impl AboutCandidate for super::Application {
-    fn candidate(&self) -> Option<&str> {
+impl AboutCandidate for Application {
+    fn candidate(&self) -> Option<&EmployeeId> {
         Some(&self.candidate_id)
     }
 }
 
-impl AboutCandidate for super::Feedback {
-    fn candidate(&self) -> Option<&str> {
+impl AboutCandidate for Feedback {
+    fn candidate(&self) -> Option<&EmployeeId> {
         Some(&self.candidate_id)
     }
 }
 
-impl AboutCandidate for super::FollowUp {
-    fn candidate(&self) -> Option<&str> {
+impl AboutCandidate for FollowUp {
+    fn candidate(&self) -> Option<&EmployeeId> {
         Some(&self.candidate_id)
     }
 }
 
-pub(super) fn expiry(now: DateTime<Utc>) -> DateTime<Utc> {
+fn expiry(now: DateTime<Utc>) -> DateTime<Utc> {
     now + Duration::hours(IDEMPOTENCY_TTL_HOURS)
 }
 
-/// Claims the key and stores the response in the create's transaction. A concurrent claim of
-/// the same key fails with `StorageError::Conflict`, rolling back the create.
-macro_rules! with_idempotency {
-    ($tx:expr, $tenant:expr, $claim:expr, $now:expr, $create:expr) => {{
-        if let Some(claim) = $claim {
-            sqlx::query($crate::storage::idempotency::PURGE_EXPIRED)
-                .bind($tenant.as_str())
-                .bind(claim.caller.as_str())
-                .bind(claim.key.as_str())
-                .bind($now)
-                .execute(&mut *$tx)
-                .await?;
-            sqlx::query($crate::storage::idempotency::CLAIM)
-                .bind($tenant.as_str())
-                .bind(claim.caller.as_str())
-                .bind(claim.key.as_str())
-                .bind(claim.request_hash.as_str())
-                .bind($now)
-                .bind($crate::storage::idempotency::expiry($now))
-                .execute(&mut *$tx)
-                .await
-                .map_err(|e| match $crate::storage::StorageError::from(e) {
-                    $crate::storage::StorageError::Conflict(_) => {
-                        $crate::storage::StorageError::IdempotencyKeyInUse
-                    }
-                    other => other,
-                })?;
-        }
-        let created = $create;
-        if let Some(claim) = $claim {
-            let response = (claim.render)(&created);
-            sqlx::query($crate::storage::idempotency::COMPLETE)
-                .bind($tenant.as_str())
-                .bind(claim.caller.as_str())
-                .bind(claim.key.as_str())
-                .bind(i32::from(response.status))
-                .bind(response.location)
-                .bind(response.etag)
-                .bind(response.body)
-                .bind($crate::storage::idempotency::AboutCandidate::candidate(
-                    &created,
-                ))
-                .execute(&mut *$tx)
-                .await?;
-        }
-        created
-    }};
-}
-pub(crate) use with_idempotency;
-
-impl Store {
+impl Db<'_> {
     /// The remembered request and response for `key`, unless expired.
-    pub async fn idempotency_record(
-        &self,
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn remembered_response(
+        &mut self,
         tenant: &TenantId,
-        caller: &str,
+        caller: &EmployeeId,
         key: &str,
     ) -> StorageResult<Option<StoredResponse>> {
+        // A claim and its response commit together, so a visible row is always complete.
         let sql = "select request_hash, status, location, etag, body from idempotency_keys
-                   where tenant_id = $1 and caller = $2 and key = $3 and expires_at > $4";
-        let row = on_pool!(self, pool => sqlx::query_as::<_, StoredResponse>(sql)
-            .bind(tenant.as_str())
+                   where tenant_id = $1 and caller = $2 and key = $3 and expires_at > $4
+                     and status is not null and body is not null";
+        Ok(on_db!(self, c => sqlx::query_as::<_, StoredResponse>(sql)
+            .bind(tenant)
             .bind(caller)
             .bind(key)
-            .bind(super::now())
-            .fetch_optional(pool)
-            .await)?;
-        Ok(row)
+            .bind(now())
+            .fetch_optional(&mut *c)
+            .await)?)
+    }
+
+    /// Claims `key` inside the create's transaction. `false`: a concurrent request holds it
+    /// (the transaction is then unusable and must be dropped).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn claim_key(
+        &mut self,
+        tenant: &TenantId,
+        key: &IdempotencyKey,
+    ) -> StorageResult<bool> {
+        let at = now();
+        on_db!(self, c => sqlx::query(
+                "delete from idempotency_keys
+                 where tenant_id = $1 and caller = $2 and key = $3 and expires_at <= $4")
+            .bind(tenant)
+            .bind(&key.caller)
+            .bind(key.key.as_str())
+            .bind(at)
+            .execute(&mut *c)
+            .await
+            .map(|done| done.rows_affected()))?;
+        let claimed = on_db!(self, c => sqlx::query(
+                "insert into idempotency_keys (tenant_id, caller, key, request_hash, created_at, expires_at)
+                 values ($1, $2, $3, $4, $5, $6)")
+            .bind(tenant)
+            .bind(&key.caller)
+            .bind(key.key.as_str())
+            .bind(key.request_hash.as_str())
+            .bind(at)
+            .bind(expiry(at))
+            .execute(&mut *c)
+            .await
+            .map(|done| done.rows_affected()));
+        match claimed.map_err(StorageError::from) {
+            Ok(_) => Ok(true),
+            Err(StorageError::Conflict(_)) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Stores the create's response with its claim (same transaction).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn complete_key(
+        &mut self,
+        tenant: &TenantId,
+        key: &IdempotencyKey,
+        response: &ResponseToStore,
+        about: Option<&EmployeeId>,
+    ) -> StorageResult<()> {
+        on_db!(self, c => sqlx::query(
+                "update idempotency_keys
+                 set status = $4, location = $5, etag = $6, body = $7, subject_id = $8
+                 where tenant_id = $1 and caller = $2 and key = $3")
+            .bind(tenant)
+            .bind(&key.caller)
+            .bind(key.key.as_str())
+            .bind(i32::from(response.status))
+            .bind(response.location.as_deref())
+            .bind(response.etag.as_deref())
+            .bind(response.body.as_str())
+            .bind(about)
+            .execute(&mut *c)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Deletes remembered create responses whose 24 hours are over.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn purge_expired_keys(&mut self, at: DateTime<Utc>) -> StorageResult<u64> {
+        Ok(
+            on_db!(self, c => sqlx::query("delete from idempotency_keys where expires_at <= $1")
+            .bind(at)
+            .execute(&mut *c)
+            .await
+            .map(|done| done.rows_affected()))?,
+        )
     }
 }

@@ -1,45 +1,51 @@
-//! Storage: one closed set of two backends.
+//! Storage: one closed set of two backends, and the handles a use case runs its statements on.
 //!
 //! `Store` is an enum rather than a trait object because the set is closed and an exhaustive
-//! `match` makes a method missing on one backend a compile error. Where the SQL is the same on
-//! both (most of it: `$n` placeholders, `returning` and `on conflict` work on both), `on_pool!`
-//! writes the body once and expands it per backend.
+//! `match` makes a method missing on one backend a compile error. A use case takes one
+//! `Connection` from the pool (`Store::acquire`) and runs every statement on it, or opens one
+//! `Tx` on it for a write: one checkout per request. Statements are methods of `Db`, the
+//! executor both hand out; where the SQL is the same on both backends (most of it: `$n`
+//! placeholders, `returning` and `on conflict` work on both), `on_db!` writes the body once
+//! and expands it per backend.
 
-pub mod audit;
+mod applications;
+mod audit;
 mod candidate;
 mod catalog;
+mod codec;
 mod feedback;
-mod hiring;
-pub mod idempotency;
-pub mod privacy;
-
-pub use catalog::EntryFilter;
+mod idempotency;
+mod privacy;
+mod requisitions;
+mod retention;
 mod rows;
 
 use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
+use secrecy::ExposeSecret;
 use sqlx::migrate::Migrator;
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
+use sqlx::{Connection as _, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
 
-use crate::config::PoolSettings;
+use crate::config::{Backend, DatabaseSettings};
 
-pub use audit::{AuditContext, AuditEvent, AuditFilter};
+pub use applications::ApplicationFilter;
+pub use audit::{AuditContext, AuditFilter, AuditRecord};
 pub use candidate::{FollowUpFilter, NewFollowUp, Released, WithActivity};
-pub use feedback::{FeedbackFilter, Step};
-pub use hiring::{ApplicationFilter, RequisitionFilter, Transition};
-pub use idempotency::{IdempotencyClaim, Render, ResponseToStore};
-pub use privacy::{
-    Erasure, ErasureCounts, LegalHold, RetentionItem, SubjectApplication, SubjectFeedback,
-    SubjectRecords,
-};
+pub use catalog::EntryFilter;
+pub use feedback::{FeedbackFilter, FeedbackUpdate, NewFeedback};
+pub use idempotency::{AboutCandidate, IdempotencyKey, ResponseToStore, IDEMPOTENCY_TTL_HOURS};
+pub use privacy::{Anonymised, ErasureCounts, LegalHold, SubjectApplication, SubjectRecords};
+pub use requisitions::{PeopleChange, RequisitionFilter, RequisitionUpdate};
+pub use retention::RetentionItem;
 pub use rows::{
-    Acknowledgement, ActionProgress, Application, CatalogEntry, Feedback, FeedbackEvent,
-    FeedbackRevision, FollowUp, OwnApplication, ReleasedFeedback, Requisition, RequisitionRow,
-    StoredResponse,
+    Acknowledgement, ActionProgress, Application, AuditEvent, CatalogEntry, Feedback,
+    FeedbackEvent, FeedbackRevision, FollowUp, OwnApplication, ReleasedFeedback, Requisition,
+    RequisitionRow, StoredResponse,
 };
 
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -52,16 +58,41 @@ pub enum Store {
     Sqlite(SqlitePool),
 }
 
-/// Runs the same body against whichever pool the store holds.
-macro_rules! on_pool {
-    ($store:expr, $pool:ident => $body:expr) => {
-        match $store {
-            $crate::storage::Store::Postgres($pool) => $body,
-            $crate::storage::Store::Sqlite($pool) => $body,
+/// One connection taken from the pool, returned when dropped.
+pub enum Connection {
+    Postgres(PoolConnection<Postgres>),
+    Sqlite(PoolConnection<Sqlite>),
+}
+
+/// A transaction on a `Connection`; rolled back when dropped without `commit`.
+pub enum Tx<'c> {
+    Postgres(sqlx::Transaction<'c, Postgres>),
+    Sqlite(sqlx::Transaction<'c, Sqlite>),
+}
+
+/// What statements run on: a connection, or the connection of a transaction.
+pub enum Db<'c> {
+    Postgres(&'c mut PgConnection),
+    Sqlite(&'c mut SqliteConnection),
+}
+
+/// Runs the same body against whichever backend `$db` (a `&mut Db`) holds, with `$c` bound to
+/// the backend's connection.
+macro_rules! on_db {
+    ($db:expr, $c:ident => $body:expr) => {
+        match $db {
+            $crate::storage::Db::Postgres(connection) => {
+                let $c: &mut sqlx::PgConnection = &mut **connection;
+                $body
+            }
+            $crate::storage::Db::Sqlite(connection) => {
+                let $c: &mut sqlx::SqliteConnection = &mut **connection;
+                $body
+            }
         }
     };
 }
-pub(crate) use on_pool;
+pub(crate) use on_db;
 
 /// Why a storage call failed.
 #[derive(Debug, thiserror::Error)]
@@ -72,9 +103,6 @@ pub enum StorageError {
     /// A uniqueness rule refused the write.
     #[error("conflict: {0}")]
     Conflict(String),
-    /// Another request holds the same `Idempotency-Key` (a concurrent retry).
-    #[error("idempotency key in use")]
-    IdempotencyKeyInUse,
     #[error("database error: {0}")]
     Other(String),
 }
@@ -116,42 +144,6 @@ impl From<sqlx::migrate::MigrateError> for StorageError {
 
 pub type StorageResult<T> = Result<T, StorageError>;
 
-/// The result of a write guarded by a version (`If-Match`).
-#[derive(Debug)]
-pub enum Versioned<T> {
-    Updated(T),
-    NotFound,
-    /// The record exists at another version.
-    Stale,
-}
-
-/// Opens a transaction that will write.
-///
-/// On SQLite, a deferred transaction that *reads first* and writes later fails with
-/// `SQLITE_BUSY_SNAPSHOT` (instead of waiting) when another writer committed in between, so
-/// every write transaction in this crate starts with a write statement, which takes the write
-/// lock at once and waits up to the busy timeout. (`BEGIN IMMEDIATE` through sqlx 0.8's
-/// `begin_with` is not used: it refuses a pooled connection whose dropped transaction is still
-/// being rolled back, and that surfaced as a 500.)
-pub(crate) trait BeginWrite {
-    type Db: sqlx::Database;
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
-}
-
-impl BeginWrite for PgPool {
-    type Db = sqlx::Postgres;
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
-        self.begin().await
-    }
-}
-
-impl BeginWrite for SqlitePool {
-    type Db = sqlx::Sqlite;
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-        self.begin().await
-    }
-}
-
 /// Now, truncated to microseconds so that both backends store exactly the same instant.
 pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
@@ -166,57 +158,62 @@ pub struct PoolStats {
 }
 
 impl Store {
-    /// Connects to the database named by `url` (`sqlite:` or `postgres://`). The SQLite file and
-    /// its directory are created if missing. Connections are opened lazily, so a database that
-    /// is down at start shows in `/health/ready` rather than as a crash loop.
-    pub async fn connect(url: &str, pool: &PoolSettings) -> StorageResult<Self> {
-        if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url)
-                .map_err(|e| StorageError::Other(format!("invalid SQLite URL: {e}")))?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .foreign_keys(true)
-                .busy_timeout(pool.statement_timeout);
-            let path = options.get_filename();
-            if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    StorageError::Other(format!("cannot create {}: {e}", dir.display()))
-                })?;
+    /// Connects to the configured database. The SQLite file and its directory are created if
+    /// missing. PostgreSQL connections are opened lazily, so a database that is down at start
+    /// shows in `/health/ready` rather than as a crash loop.
+    pub async fn connect(settings: &DatabaseSettings) -> StorageResult<Self> {
+        let url = settings.url.expose_secret();
+        let pool = &settings.pool;
+        match settings.backend {
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url)
+                    .map_err(|e| StorageError::Other(format!("invalid SQLite URL: {e}")))?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(pool.statement_timeout);
+                let path = options.get_filename();
+                if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        StorageError::Other(format!("cannot create {}: {e}", dir.display()))
+                    })?;
+                }
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(pool.max_connections)
+                    .acquire_timeout(pool.acquire_timeout)
+                    .test_before_acquire(false)
+                    .connect_with(options)
+                    .await?;
+                Ok(Self::Sqlite(pool))
             }
-            let pool = SqlitePoolOptions::new()
-                .max_connections(pool.max_connections)
-                .acquire_timeout(pool.acquire_timeout)
-                .test_before_acquire(false)
-                .connect_with(options)
-                .await?;
-            Ok(Self::Sqlite(pool))
-        } else {
-            let timeout_ms = pool.statement_timeout.as_millis().to_string();
-            let options = PgConnectOptions::from_str(url)
-                .map_err(|e| StorageError::Other(format!("invalid PostgreSQL URL: {e}")))?
-                .application_name("debrief")
-                .options([
-                    ("statement_timeout", timeout_ms.as_str()),
-                    ("lock_timeout", timeout_ms.as_str()),
-                ]);
-            // No ping before every acquire: it doubled the round trips of every query (measured
-            // in bench/run.sh). A connection that died is reported by the query that uses it
-            // (503, retryable) and dropped by the pool.
-            let pool = PgPoolOptions::new()
-                .max_connections(pool.max_connections)
-                .acquire_timeout(pool.acquire_timeout)
-                .test_before_acquire(false)
-                .idle_timeout(Duration::from_secs(300))
-                .connect_lazy_with(options);
-            Ok(Self::Postgres(pool))
+            Backend::Postgres => {
+                let timeout_ms = pool.statement_timeout.as_millis().to_string();
+                let options = PgConnectOptions::from_str(url)
+                    .map_err(|e| StorageError::Other(format!("invalid PostgreSQL URL: {e}")))?
+                    .application_name("debrief")
+                    .options([
+                        ("statement_timeout", timeout_ms.as_str()),
+                        ("lock_timeout", timeout_ms.as_str()),
+                    ]);
+                // No ping before every acquire: it doubled the round trips of every query
+                // (measured in bench/run.sh). A connection that died is reported by the query
+                // that uses it (503, retryable) and dropped by the pool.
+                let pool = PgPoolOptions::new()
+                    .max_connections(pool.max_connections)
+                    .acquire_timeout(pool.acquire_timeout)
+                    .test_before_acquire(false)
+                    .idle_timeout(Duration::from_secs(300))
+                    .connect_lazy_with(options);
+                Ok(Self::Postgres(pool))
+            }
         }
     }
 
-    pub fn backend(&self) -> &'static str {
+    pub fn backend(&self) -> Backend {
         match self {
-            Store::Postgres(_) => "postgres",
-            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => Backend::Postgres,
+            Store::Sqlite(_) => Backend::Sqlite,
         }
     }
 
@@ -229,12 +226,11 @@ impl Store {
         Ok(())
     }
 
-    /// Version and description of every migration this binary carries, per backend.
-    pub fn migrations(backend: &str) -> Vec<(i64, String)> {
-        let migrator = if backend == "postgres" {
-            &POSTGRES_MIGRATIONS
-        } else {
-            &SQLITE_MIGRATIONS
+    /// Version and description of every migration this binary carries for `backend`.
+    pub fn migrations(backend: Backend) -> Vec<(i64, String)> {
+        let migrator = match backend {
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
         };
         migrator
             .iter()
@@ -242,21 +238,102 @@ impl Store {
             .collect()
     }
 
-    /// A round trip to the database.
-    pub async fn ping(&self) -> StorageResult<()> {
-        on_pool!(self, pool => sqlx::query("select 1").execute(pool).await.map(|_| ()))?;
-        Ok(())
-    }
-
-    pub fn pool_stats(&self) -> PoolStats {
-        on_pool!(self, pool => PoolStats {
-            size: pool.size(),
-            idle: pool.num_idle(),
-            max: pool.options().get_max_connections(),
+    /// One connection for a use case's statements.
+    pub async fn acquire(&self) -> StorageResult<Connection> {
+        Ok(match self {
+            Store::Postgres(pool) => Connection::Postgres(pool.acquire().await?),
+            Store::Sqlite(pool) => Connection::Sqlite(pool.acquire().await?),
         })
     }
 
+    /// A round trip to the database.
+    pub async fn ping(&self) -> StorageResult<()> {
+        self.acquire().await?.db().ping().await
+    }
+
+    pub fn pool_stats(&self) -> PoolStats {
+        match self {
+            Store::Postgres(pool) => PoolStats {
+                size: pool.size(),
+                idle: pool.num_idle(),
+                max: pool.options().get_max_connections(),
+            },
+            Store::Sqlite(pool) => PoolStats {
+                size: pool.size(),
+                idle: pool.num_idle(),
+                max: pool.options().get_max_connections(),
+            },
+        }
+    }
+
     pub async fn close(&self) {
-        on_pool!(self, pool => pool.close().await)
+        match self {
+            Store::Postgres(pool) => pool.close().await,
+            Store::Sqlite(pool) => pool.close().await,
+        }
+    }
+}
+
+impl Connection {
+    /// Statements outside a transaction (each commits on its own).
+    pub fn db(&mut self) -> Db<'_> {
+        match self {
+            Connection::Postgres(c) => Db::Postgres(c),
+            Connection::Sqlite(c) => Db::Sqlite(c),
+        }
+    }
+
+    /// Opens a write transaction.
+    ///
+    /// On SQLite a deferred transaction that *reads first* and writes later fails with
+    /// `SQLITE_BUSY_SNAPSHOT` (instead of waiting) when another writer committed in between,
+    /// so the transaction takes the write lock at once with a write that changes nothing,
+    /// waiting up to the busy timeout. (`BEGIN IMMEDIATE` through sqlx 0.8's `begin_with` is
+    /// not used: it refuses a pooled connection whose dropped transaction is still being
+    /// rolled back, and that surfaced as a 500.)
+    pub async fn begin(&mut self) -> StorageResult<Tx<'_>> {
+        Ok(match self {
+            Connection::Postgres(c) => Tx::Postgres(c.begin().await?),
+            Connection::Sqlite(c) => {
+                let mut tx = c.begin().await?;
+                sqlx::query("update tenants set id = id where false")
+                    .execute(&mut *tx)
+                    .await?;
+                Tx::Sqlite(tx)
+            }
+        })
+    }
+}
+
+impl Tx<'_> {
+    pub fn db(&mut self) -> Db<'_> {
+        match self {
+            Tx::Postgres(tx) => Db::Postgres(tx),
+            Tx::Sqlite(tx) => Db::Sqlite(tx),
+        }
+    }
+
+    pub async fn commit(self) -> StorageResult<()> {
+        match self {
+            Tx::Postgres(tx) => tx.commit().await?,
+            Tx::Sqlite(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> StorageResult<()> {
+        match self {
+            Tx::Postgres(tx) => tx.rollback().await?,
+            Tx::Sqlite(tx) => tx.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
+impl Db<'_> {
+    /// A round trip to the database.
+    pub async fn ping(&mut self) -> StorageResult<()> {
+        on_db!(self, c => sqlx::query("select 1").execute(&mut *c).await.map(|_| ()))?;
+        Ok(())
     }
 }

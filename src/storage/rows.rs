@@ -1,11 +1,21 @@
-//! Rows shared by both backends (`FromRow` decodes the same columns from either).
+//! Rows shared by both backends (`FromRow` decodes the same columns from either), typed down
+//! to their ids and names.
 
 use chrono::{DateTime, Utc};
+use sqlx::types::Json;
+
+use crate::domain::candidate::{Addressee, FollowUpStatus, ProgressStatus};
+use crate::domain::catalog::CatalogKey;
+use crate::domain::feedback::{FeedbackAction, FeedbackDocument, FeedbackStatus};
+use crate::domain::hiring::{ApplicationStatus, ExternalRef, RequisitionStatus, Stage};
+use crate::domain::{
+    ActionId, ApplicationId, AuditEventId, EmployeeId, FeedbackId, FollowUpId, RequisitionId,
+};
 
 /// One entry of a tenant's competency or reason-code catalog.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct CatalogEntry {
-    pub key: String,
+    pub key: CatalogKey,
     pub name: String,
     pub description: String,
     pub active: bool,
@@ -17,11 +27,11 @@ pub struct CatalogEntry {
 /// A requisition row; its people are in `requisition_people`.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RequisitionRow {
-    pub id: uuid::Uuid,
-    pub external_ref: Option<String>,
+    pub id: RequisitionId,
+    pub external_ref: Option<ExternalRef>,
     pub title: String,
     pub department: String,
-    pub status: String,
+    pub status: RequisitionStatus,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -31,27 +41,20 @@ pub struct RequisitionRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Requisition {
     pub row: RequisitionRow,
-    pub hiring_manager_ids: Vec<String>,
-    pub hr_partner_ids: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct PersonRow {
-    pub requisition_id: uuid::Uuid,
-    pub relation: String,
-    pub person_id: String,
+    pub hiring_manager_ids: Vec<EmployeeId>,
+    pub hr_partner_ids: Vec<EmployeeId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Application {
-    pub id: uuid::Uuid,
-    pub requisition_id: uuid::Uuid,
-    pub candidate_id: String,
-    pub external_ref: Option<String>,
-    pub status: String,
-    pub stage_reached: String,
+    pub id: ApplicationId,
+    pub requisition_id: RequisitionId,
+    pub candidate_id: EmployeeId,
+    pub external_ref: Option<ExternalRef>,
+    pub status: ApplicationStatus,
+    pub stage_reached: Stage,
     pub decided_at: Option<DateTime<Utc>>,
-    pub decided_by: Option<String>,
+    pub decided_by: Option<EmployeeId>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -60,35 +63,25 @@ pub struct Application {
 /// An application as its candidate sees it, with the requisition's public fields.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OwnApplication {
-    pub id: uuid::Uuid,
+    pub id: ApplicationId,
     pub requisition_title: String,
     pub requisition_department: String,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub decided_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
-}
-
-/// The stored first response of a create made with an `Idempotency-Key`.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct StoredResponse {
-    pub request_hash: String,
-    pub status: Option<i32>,
-    pub location: Option<String>,
-    pub etag: Option<String>,
-    pub body: Option<String>,
 }
 
 /// A feedback document with its workflow state.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Feedback {
-    pub id: uuid::Uuid,
-    pub application_id: uuid::Uuid,
-    pub requisition_id: uuid::Uuid,
-    pub candidate_id: String,
-    pub author_id: String,
-    pub status: String,
+    pub id: FeedbackId,
+    pub application_id: ApplicationId,
+    pub requisition_id: RequisitionId,
+    pub candidate_id: EmployeeId,
+    pub author_id: EmployeeId,
+    pub status: FeedbackStatus,
     pub revision: i32,
-    pub document: sqlx::types::Json<crate::domain::feedback::FeedbackDocument>,
+    pub document: Json<FeedbackDocument>,
     pub internal_notes: String,
     pub review_comment: Option<String>,
     pub version: i64,
@@ -100,10 +93,10 @@ pub struct Feedback {
 /// One workflow step.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct FeedbackEvent {
-    pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
-    pub actor: String,
+    pub action: FeedbackAction,
+    pub from_status: Option<FeedbackStatus>,
+    pub to_status: FeedbackStatus,
+    pub actor: EmployeeId,
     pub comment: Option<String>,
     pub at: DateTime<Utc>,
 }
@@ -112,10 +105,10 @@ pub struct FeedbackEvent {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct FeedbackRevision {
     pub revision: i32,
-    pub document: sqlx::types::Json<crate::domain::feedback::FeedbackDocument>,
+    pub document: Json<FeedbackDocument>,
     pub internal_notes: String,
     pub note: Option<String>,
-    pub created_by: String,
+    pub created_by: EmployeeId,
     pub created_at: DateTime<Utc>,
 }
 
@@ -130,8 +123,8 @@ pub struct Acknowledgement {
 /// Progress on one development action.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ActionProgress {
-    pub action_id: uuid::Uuid,
-    pub status: String,
+    pub action_id: ActionId,
+    pub status: ProgressStatus,
     pub note: String,
     pub updated_at: DateTime<Utc>,
 }
@@ -139,16 +132,16 @@ pub struct ActionProgress {
 /// A follow-up request.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct FollowUp {
-    pub id: uuid::Uuid,
-    pub feedback_id: uuid::Uuid,
-    pub requisition_id: uuid::Uuid,
-    pub candidate_id: String,
-    pub addressee: String,
+    pub id: FollowUpId,
+    pub feedback_id: FeedbackId,
+    pub requisition_id: RequisitionId,
+    pub candidate_id: EmployeeId,
+    pub addressee: Addressee,
     pub message: String,
-    pub preferred_times: sqlx::types::Json<Vec<String>>,
-    pub status: String,
+    pub preferred_times: Json<Vec<String>>,
+    pub status: FollowUpStatus,
     pub answer_note: Option<String>,
-    pub answered_by: Option<String>,
+    pub answered_by: Option<EmployeeId>,
     pub answered_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
@@ -156,13 +149,40 @@ pub struct FollowUp {
 /// Released feedback with the public fields of its requisition, for the candidate.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ReleasedFeedback {
-    pub id: uuid::Uuid,
-    pub application_id: uuid::Uuid,
-    pub candidate_id: String,
+    pub id: FeedbackId,
+    pub application_id: ApplicationId,
+    pub requisition_id: RequisitionId,
+    pub candidate_id: EmployeeId,
     pub requisition_title: String,
     pub requisition_department: String,
     pub revision: i32,
-    pub document: sqlx::types::Json<crate::domain::feedback::FeedbackDocument>,
+    pub document: Json<FeedbackDocument>,
     pub released_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// One audit event.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditEvent {
+    pub id: AuditEventId,
+    pub at: DateTime<Utc>,
+    pub actor: EmployeeId,
+    /// Comma-separated roles (`employee,hr`), or `system`.
+    pub actor_roles: String,
+    pub action: String,
+    pub resource_type: String,
+    pub resource_id: String,
+    pub candidate_id: Option<EmployeeId>,
+    pub request_id: Option<String>,
+    pub details: Json<serde_json::Value>,
+}
+
+/// The stored first response of a create made with an `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredResponse {
+    pub request_hash: String,
+    pub status: i32,
+    pub location: Option<String>,
+    pub etag: Option<String>,
+    pub body: String,
 }

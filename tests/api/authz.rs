@@ -684,7 +684,7 @@ async fn the_matrix_holds_for_every_role_and_relation(backend: Backend) {
 
     let mut checked = 0;
     for rule in MATRIX {
-        for role in Role::ALL {
+        for role in Role::ALL.iter().copied() {
             let caller = Caller {
                 sub: PROBE_SUB,
                 roles: vec![role],

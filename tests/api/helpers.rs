@@ -1,7 +1,7 @@
 //! `spawn_app`: a fresh application on a fresh database, on port 0.
 
 use debrief::auth::{mint_token, TokenRequest};
-use debrief::config::Settings;
+use debrief::config::{RawSettings, Settings};
 use debrief::domain::Role;
 use debrief::startup::Application;
 use reqwest::{Client, Method, RequestBuilder, Response};
@@ -21,7 +21,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, |_| {}).await
 }
 
-pub async fn spawn_app_with(backend: Backend, customise: impl FnOnce(&mut Settings)) -> TestApp {
+pub async fn spawn_app_with(backend: Backend, customise: impl FnOnce(&mut RawSettings)) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         debrief::telemetry::init(
             debrief::config::LogFormat::Text,
@@ -29,8 +29,9 @@ pub async fn spawn_app_with(backend: Backend, customise: impl FnOnce(&mut Settin
         );
     }
     let database = TestDatabase::create(&backend).await;
-    let mut settings = database.settings();
-    customise(&mut settings);
+    let mut raw = database.settings();
+    customise(&mut raw);
+    let settings = raw.parse().expect("valid settings");
     let application = Application::build(&settings)
         .await
         .expect("application builds");

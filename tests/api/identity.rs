@@ -55,7 +55,7 @@ async fn status(app: &TestApp, token: &str) -> u16 {
 async fn jwks_app(
     backend: Backend,
     server: &JwksServer,
-    tune: impl FnOnce(&mut debrief::config::Settings),
+    tune: impl FnOnce(&mut debrief::config::RawSettings),
 ) -> TestApp {
     let url = server.url();
     spawn_app_with(backend, |s| {

@@ -85,7 +85,7 @@ async fn the_served_document_is_the_committed_one(backend: Backend) {
 
 #[test]
 fn text_fields_document_the_pattern_that_validation_enforces() {
-    use debrief::domain::catalog::{LINE_PATTERN, TEXT_PATTERN};
+    use debrief::domain::{LINE_PATTERN, TEXT_PATTERN};
     let spec: Value = serde_json::from_str(&debrief::http::openapi_json()).expect("json");
     let schemas = &spec["components"]["schemas"];
     for schema in ["NewCatalogEntry", "CatalogEntryChange"] {

@@ -167,9 +167,7 @@ async fn erase(app: &TestApp, subject: &str) -> reqwest::Response {
 }
 
 async fn store(app: &TestApp) -> Store {
-    Store::connect(&app.settings.database_url(), &app.settings.pool())
-        .await
-        .expect("store")
+    Store::connect(&app.settings.database).await.expect("store")
 }
 
 async fn the_export_holds_everything_about_the_subject_and_nothing_about_others(backend: Backend) {
@@ -491,7 +489,7 @@ async fn a_legal_hold_blocks_erasure_and_retention_until_lifted(backend: Backend
         .checked_add_months(Months::new(13))
         .expect("date");
     let store = store(&app).await;
-    let report = debrief::retention::apply(&store, later, false)
+    let report = debrief::app::retention::apply(&store, later, false)
         .await
         .expect("retention");
     assert!(report.anonymised.is_empty());
@@ -588,7 +586,7 @@ async fn retention_anonymises_what_expired_in_tenants_with_a_policy_only(backend
     let soon = Utc::now()
         .checked_add_months(Months::new(11))
         .expect("date");
-    assert!(debrief::retention::apply(&store, soon, true)
+    assert!(debrief::app::retention::apply(&store, soon, true)
         .await
         .expect("dry")
         .anonymised
@@ -598,7 +596,7 @@ async fn retention_anonymises_what_expired_in_tenants_with_a_policy_only(backend
     let later = Utc::now()
         .checked_add_months(Months::new(13))
         .expect("date");
-    let dry = debrief::retention::apply(&store, later, true)
+    let dry = debrief::app::retention::apply(&store, later, true)
         .await
         .expect("dry run");
     let listed: Vec<String> = dry
@@ -612,7 +610,7 @@ async fn retention_anonymises_what_expired_in_tenants_with_a_policy_only(backend
         .to_string()
         .contains("OLD-8e2f"));
 
-    let report = debrief::retention::apply(&store, later, false)
+    let report = debrief::app::retention::apply(&store, later, false)
         .await
         .expect("apply");
     assert_eq!(report.anonymised.len(), 1);
@@ -656,7 +654,7 @@ async fn retention_anonymises_what_expired_in_tenants_with_a_policy_only(backend
     assert_eq!(last["action"], "retention.anonymise");
     assert_eq!(last["actor"], "retention");
     assert_eq!(last["candidate_id"], kept["candidate_id"]);
-    let again = debrief::retention::apply(&store, later, false)
+    let again = debrief::app::retention::apply(&store, later, false)
         .await
         .expect("again");
     assert!(again.anonymised.is_empty());

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use debrief::config::Settings;
+use debrief::config::RawSettings;
 use debrief::storage::Store;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection};
@@ -80,22 +80,21 @@ impl TestDatabase {
     }
 
     /// Settings for an application on this database: port 0, one worker, development auth.
-    pub fn settings(&self) -> Settings {
-        Settings {
+    pub fn settings(&self) -> RawSettings {
+        RawSettings {
             listen: "127.0.0.1:0".into(),
             database_url: self.url.clone().into(),
             data_dir: self.data_dir(),
             workers: 1,
             db_max_connections: 4,
-            ..Settings::default()
+            ..RawSettings::default()
         }
     }
 
     /// A migrated store on this database.
     pub async fn store(&self) -> Store {
-        let store = Store::connect(&self.url, &self.settings().pool())
-            .await
-            .expect("connect");
+        let settings = self.settings().parse().expect("valid settings");
+        let store = Store::connect(&settings.database).await.expect("connect");
         store.migrate().await.expect("migrate");
         store
     }
@@ -164,4 +163,34 @@ macro_rules! backend_tests {
             }
         }
     )*};
+}
+
+/// Runs one statement on a connection of its own, behind the service's back.
+pub async fn raw(
+    db: &TestDatabase,
+    backend: &Backend,
+    statement: &str,
+) -> Result<u64, sqlx::Error> {
+    match backend {
+        Backend::Sqlite => {
+            let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(db.dir.path().join("debrief.db"))
+                .connect()
+                .await
+                .expect("connect");
+            let result = sqlx::query(statement).execute(&mut conn).await;
+            conn.close().await.ok();
+            result.map(|r| r.rows_affected())
+        }
+        Backend::Postgres(_) => {
+            let mut conn = PgConnectOptions::from_str(&db.url)
+                .expect("url")
+                .connect()
+                .await
+                .expect("connect");
+            let result = sqlx::query(statement).execute(&mut conn).await;
+            conn.close().await.ok();
+            result.map(|r| r.rows_affected())
+        }
+    }
 }

@@ -9,30 +9,12 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::storage::StorageError;
+use crate::app::AppError;
+use crate::domain::FieldError;
 use crate::telemetry::current_request_id;
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
-
-/// One invalid input field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FieldError {
-    /// Where the problem is: a JSON path into the body (`name`, `items[2].title`), or the name of
-    /// a query parameter or header.
-    pub field: String,
-    /// What is wrong with it, in plain words.
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Serialize, ToSchema)]
@@ -209,19 +191,21 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<StorageError> for ApiError {
-    fn from(error: StorageError) -> Self {
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
         match error {
-            StorageError::Unavailable(cause) => {
+            AppError::Malformed(detail) => Self::BadRequest(detail),
+            AppError::Validation(errors) => Self::Validation(errors),
+            AppError::Denied(_) => Self::Forbidden("Your role does not allow this operation."),
+            AppError::NotFound => Self::NotFound,
+            AppError::Conflict(detail) => Self::Conflict(detail),
+            AppError::Stale => Self::PreconditionFailed,
+            AppError::VersionRequired => Self::PreconditionRequired,
+            AppError::Unavailable(cause) => {
                 tracing::warn!(%cause, "database unavailable");
                 Self::Unavailable
             }
-            StorageError::Conflict(detail) => Self::Conflict(detail),
-            // Handlers replay the stored response; reaching here means they did not.
-            StorageError::IdempotencyKeyInUse => {
-                Self::Conflict("A request with this Idempotency-Key is being processed.".into())
-            }
-            StorageError::Other(cause) => Self::Internal(cause),
+            AppError::Internal(cause) => Self::Internal(cause),
         }
     }
 }

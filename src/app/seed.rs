@@ -2,10 +2,11 @@
 //! docs page. Safe to run again: everything is upserted by external reference.
 
 use crate::domain::hiring::{
-    ApplicationDraft, Outcome, RequisitionDraft, RequisitionStatus, Stage,
+    ApplicationDraft, ExternalRef, Outcome, RequisitionDraft, RequisitionStatus, Stage,
 };
-use crate::domain::{SubjectId, TenantId};
-use crate::storage::{AuditContext, StorageError, Store, Transition};
+use crate::domain::{EmployeeId, Principal, Role, TenantId};
+
+use super::{App, AppError, AppResult};
 
 struct DemoRequisition {
     reference: &'static str,
@@ -97,15 +98,19 @@ pub struct SeedReport {
     pub decisions: usize,
 }
 
-fn invalid(what: &str) -> StorageError {
-    StorageError::Other(format!("demo data is invalid: {what}"))
+fn invalid(what: &str) -> AppError {
+    AppError::Internal(format!("demo data is invalid: {what}"))
 }
 
-/// Loads the demo data into `tenant`.
-pub async fn seed(store: &Store, tenant: &TenantId) -> Result<SeedReport, StorageError> {
-    store.ensure_tenant(tenant).await?;
-    let audit = AuditContext::system("seed");
-    let decided_by = SubjectId::parse("H1001").map_err(invalid)?;
+/// Loads the demo data into `tenant`, acting as the service's `seed` account with the HR
+/// portal's rights (every write is audited as `seed`).
+pub async fn seed(app: &App, tenant: &TenantId) -> AppResult<SeedReport> {
+    app.provision(tenant).await?;
+    let seeder = Principal::new(
+        EmployeeId::service("seed"),
+        vec![Role::Hr, Role::Integration],
+        tenant.clone(),
+    );
     let mut report = SeedReport::default();
     let mut ids = std::collections::HashMap::new();
     for demo in REQUISITIONS {
@@ -119,7 +124,11 @@ pub async fn seed(store: &Store, tenant: &TenantId) -> Result<SeedReport, Storag
             demo.status,
         )
         .map_err(|_| invalid(demo.reference))?;
-        let (_, requisition) = store.upsert_requisition(tenant, &audit, &draft).await?;
+        let reference = ExternalRef::parse(demo.reference).map_err(invalid)?;
+        let (_, requisition) = app
+            .requisitions()
+            .upsert(&seeder, reference, Ok(draft))
+            .await?;
         ids.insert(demo.reference, requisition.row.id);
         report.requisitions += 1;
     }
@@ -134,10 +143,15 @@ pub async fn seed(store: &Store, tenant: &TenantId) -> Result<SeedReport, Storag
             Some(demo.stage),
         )
         .map_err(|_| invalid(demo.reference))?;
-        let (_, application) = match store.upsert_application(tenant, &audit, &draft).await {
+        let reference = ExternalRef::parse(demo.reference).map_err(invalid)?;
+        let (_, application) = match app
+            .applications()
+            .upsert(&seeder, reference, Ok(draft))
+            .await
+        {
             Ok(result) => result,
-            // Already decided on an earlier run: the stage is final.
-            Err(StorageError::Conflict(_)) => {
+            // Already decided on an earlier run with another stage: the stage is final.
+            Err(AppError::Conflict(_)) => {
                 report.applications += 1;
                 continue;
             }
@@ -145,18 +159,15 @@ pub async fn seed(store: &Store, tenant: &TenantId) -> Result<SeedReport, Storag
         };
         report.applications += 1;
         if let Some(outcome) = demo.outcome {
-            if let Transition::Done(_) = store
-                .decide_application(
-                    tenant,
-                    &audit,
-                    application.id,
-                    outcome,
-                    demo.stage,
-                    &decided_by,
-                )
-                .await?
+            match app
+                .applications()
+                .decide(&seeder, application.id, outcome, demo.stage)
+                .await
             {
-                report.decisions += 1;
+                Ok(_) => report.decisions += 1,
+                // Decided on an earlier run.
+                Err(AppError::Conflict(_)) => {}
+                Err(other) => return Err(other),
             }
         }
     }

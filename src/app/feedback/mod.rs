@@ -1,0 +1,299 @@
+//! Structured feedback: hiring managers write it for their requisitions; HR reviews, returns,
+//! approves, releases and amends it. Every step is the pure `transition` applied as one
+//! conditional update with its workflow event, audit event and (on release and amendment) a
+//! revision snapshot in one transaction.
+
+mod workflow;
+
+use chrono::{DateTime, Utc};
+
+use crate::auth::policy::{HiringView, Operation};
+use crate::domain::feedback::{
+    internal_notes, AllowedKeys, FeedbackAction, FeedbackDocument, FeedbackStatus, ReviewPolicy,
+};
+use crate::domain::{ApplicationId, Checked, FeedbackId, FieldError, Principal, RequisitionId};
+use crate::storage::{
+    now, AuditRecord, Db, Feedback, FeedbackEvent, FeedbackFilter, FeedbackRevision,
+    FeedbackUpdate, NewFeedback,
+};
+
+use super::idempotency::{create_once, Created, Once};
+use super::{
+    actor, applications, audit_reads, authorize, ensure_requisition_visible, App, AppError,
+    AppResult, Page, PageRequest,
+};
+
+pub struct FeedbackUseCases<'a>(pub(super) &'a App);
+
+/// What a hiring manager writes. Drafts may be incomplete.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub document: FeedbackDocument,
+    pub internal_notes: String,
+}
+
+/// HR's amendment of released feedback: a new revision, with why.
+#[derive(Debug, Clone)]
+pub struct Amendment {
+    pub document: FeedbackDocument,
+    /// Replaces the internal notes when given.
+    pub internal_notes: Option<String>,
+    pub note: String,
+}
+
+/// The filters of the feedback list.
+#[derive(Debug, Clone, Default)]
+pub struct FeedbackQuery {
+    pub status: Option<FeedbackStatus>,
+    pub requisition_id: Option<RequisitionId>,
+    /// Only feedback unchanged since before this instant (the review queue's oldest first).
+    pub updated_before: Option<DateTime<Utc>>,
+}
+
+/// The workflow log and every released revision.
+#[derive(Debug, Clone)]
+pub struct FeedbackHistory {
+    pub events: Vec<FeedbackEvent>,
+    pub revisions: Vec<FeedbackRevision>,
+}
+
+impl FeedbackUseCases<'_> {
+    /// Starts the feedback for an application (its requisition's hiring managers, HR). One
+    /// per application.
+    pub async fn create(
+        &self,
+        principal: &Principal,
+        application: ApplicationId,
+        draft: Draft,
+        once: Option<Once<'_, Feedback>>,
+    ) -> AppResult<Created<Feedback>> {
+        authorize(principal, Operation::CreateFeedback)?;
+        let mut connection = self.0.connection().await?;
+        let application =
+            applications::visible(&mut connection.db(), principal, application).await?;
+        let (document, notes) = checked(
+            &mut connection.db(),
+            principal,
+            draft.document,
+            Some(&draft.internal_notes),
+            None,
+        )
+        .await?;
+        let notes = notes.unwrap_or_default();
+        let tenant = principal.tenant();
+        let created = create_once(&mut connection, principal, once, async |db| {
+            let new = NewFeedback {
+                application: &application,
+                // The author is whoever starts the draft.
+                author: principal.sub(),
+                document: &document,
+                internal_notes: &notes,
+                at: now(),
+            };
+            let created = db.insert_feedback(tenant, new).await?;
+            let step = FeedbackUpdate {
+                action: FeedbackAction::Create,
+                from: None,
+                actor: principal.sub(),
+                comment: None,
+            };
+            db.record_step(tenant, &created, step).await?;
+            record(
+                db,
+                principal,
+                "feedback.create",
+                &created,
+                serde_json::json!({"application_id": created.application_id}),
+            )
+            .await?;
+            Ok(created)
+        })
+        .await;
+        match created {
+            Err(AppError::Conflict(_)) => Err(AppError::Conflict(
+                "this application already has feedback".into(),
+            )),
+            other => other,
+        }
+    }
+
+    /// HR's review queue or a hiring manager's feedback on their requisitions, oldest first.
+    pub async fn list(
+        &self,
+        principal: &Principal,
+        query: FeedbackQuery,
+        page: Checked<PageRequest<FeedbackId>>,
+    ) -> AppResult<Page<Feedback>> {
+        authorize(principal, Operation::ListFeedback)?;
+        let page = page?;
+        let filter = FeedbackFilter {
+            status: query.status,
+            requisition_id: query.requisition_id,
+            hiring_manager: HiringView::of(principal).manager().cloned(),
+            updated_before: query.updated_before,
+            after: page.after,
+        };
+        let mut connection = self.0.connection().await?;
+        let mut db = connection.db();
+        let rows = db
+            .list_feedback(principal.tenant(), &filter, page.fetch())
+            .await?;
+        let page = Page::of(rows, page.limit);
+        let reads = page
+            .items
+            .iter()
+            .map(|f| (f.id.to_string(), &f.candidate_id));
+        audit_reads(&mut db, principal, "feedback.read", "feedback", reads).await?;
+        Ok(page)
+    }
+
+    pub async fn get(&self, principal: &Principal, id: FeedbackId) -> AppResult<Feedback> {
+        authorize(principal, Operation::ReadFeedback)?;
+        let mut connection = self.0.connection().await?;
+        let mut db = connection.db();
+        let feedback = visible(&mut db, principal, id).await?;
+        let read = [(feedback.id.to_string(), &feedback.candidate_id)];
+        audit_reads(&mut db, principal, "feedback.read", "feedback", read).await?;
+        Ok(feedback)
+    }
+
+    /// The workflow log and every released revision (HR).
+    pub async fn history(
+        &self,
+        principal: &Principal,
+        id: FeedbackId,
+    ) -> AppResult<FeedbackHistory> {
+        authorize(principal, Operation::ReadFeedbackHistory)?;
+        let mut connection = self.0.connection().await?;
+        let mut db = connection.db();
+        let feedback = visible(&mut db, principal, id).await?;
+        let read = [(feedback.id.to_string(), &feedback.candidate_id)];
+        audit_reads(
+            &mut db,
+            principal,
+            "feedback.history.read",
+            "feedback",
+            read,
+        )
+        .await?;
+        Ok(FeedbackHistory {
+            events: db.feedback_events(principal.tenant(), id).await?,
+            revisions: db.feedback_revisions(principal.tenant(), id).await?,
+        })
+    }
+
+    pub async fn review_policy(&self, principal: &Principal) -> AppResult<ReviewPolicy> {
+        authorize(principal, Operation::ReadReviewPolicy)?;
+        let mut connection = self.0.connection().await?;
+        Ok(connection.db().review_policy(principal.tenant()).await?)
+    }
+
+    pub async fn set_review_policy(
+        &self,
+        principal: &Principal,
+        policy: ReviewPolicy,
+    ) -> AppResult<ReviewPolicy> {
+        authorize(principal, Operation::UpdateReviewPolicy)?;
+        let tenant = principal.tenant();
+        let mut connection = self.0.connection().await?;
+        let mut tx = connection.begin().await?;
+        let mut db = tx.db();
+        db.set_review_policy(tenant, policy).await?;
+        db.record_audit(
+            tenant,
+            &actor(principal),
+            AuditRecord {
+                action: "review_policy.update",
+                resource_type: "tenant",
+                resource_id: tenant.to_string(),
+                candidate: None,
+                details: serde_json::json!({"skip_hr_review": policy.skip_hr_review}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(
+            skip_hr_review = policy.skip_hr_review,
+            "review policy changed"
+        );
+        Ok(policy)
+    }
+}
+
+/// Feedback the caller may see (HR, or a hiring manager of its requisition), or `NotFound`:
+/// one statement for the record and the caller's right to it.
+pub(super) async fn visible(
+    db: &mut Db<'_>,
+    principal: &Principal,
+    id: FeedbackId,
+) -> AppResult<Feedback> {
+    let view = HiringView::of(principal);
+    if view == HiringView::Nothing {
+        return Err(AppError::NotFound);
+    }
+    db.get_feedback(principal.tenant(), id, view.manager())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Feedback whose requisition the caller may see (through `ensure_requisition_visible`).
+pub(super) async fn on_visible_requisition(
+    db: &mut Db<'_>,
+    principal: &Principal,
+    id: FeedbackId,
+) -> AppResult<Feedback> {
+    let feedback = db
+        .get_feedback(principal.tenant(), id, None)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    ensure_requisition_visible(db, principal, feedback.requisition_id).await?;
+    Ok(feedback)
+}
+
+fn under_document(errors: Vec<FieldError>) -> Vec<FieldError> {
+    errors.into_iter().map(|e| e.under("document")).collect()
+}
+
+/// Validates a document against the tenant's catalogs (keys on `previous` stay valid).
+async fn checked(
+    db: &mut Db<'_>,
+    principal: &Principal,
+    mut document: FeedbackDocument,
+    notes: Option<&str>,
+    previous: Option<&FeedbackDocument>,
+) -> AppResult<(FeedbackDocument, Option<String>)> {
+    let (reasons, competencies) = db.active_keys(principal.tenant()).await?;
+    let allowed = AllowedKeys {
+        reasons: &reasons,
+        competencies: &competencies,
+    };
+    let mut errors = under_document(document.normalise(&allowed, previous));
+    let notes = notes.map(|notes| internal_notes(notes, &mut errors));
+    if errors.is_empty() {
+        Ok((document, notes))
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+async fn record(
+    db: &mut Db<'_>,
+    principal: &Principal,
+    action: &str,
+    feedback: &Feedback,
+    details: serde_json::Value,
+) -> AppResult<()> {
+    db.record_audit(
+        principal.tenant(),
+        &actor(principal),
+        AuditRecord {
+            action,
+            resource_type: "feedback",
+            resource_id: feedback.id.to_string(),
+            candidate: Some(&feedback.candidate_id),
+            details,
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,208 @@
+//! The use cases: one module per area. A use case takes the acting principal and validated
+//! input, and does everything else in one place: authorization (the policy), visibility (the
+//! caller's relation to the object: 404 when missing), validation that needs the database,
+//! the transition, the write with its audit event in one transaction, read-auditing, retries
+//! and idempotency. It runs every statement on one pooled connection. Nothing here knows HTTP;
+//! the HTTP API, the command line and the background tasks all call these.
+
+mod applications;
+mod audit;
+mod candidate;
+mod catalogs;
+mod error;
+mod feedback;
+mod follow_ups;
+mod idempotency;
+mod privacy;
+mod requisitions;
+pub mod retention;
+pub mod seed;
+mod tenants;
+
+use std::collections::HashSet;
+use std::sync::RwLock;
+
+use crate::auth::policy::{self, HiringView, Operation};
+use crate::domain::{EmployeeId, Precondition, Principal, RequisitionId, TenantId};
+use crate::storage::{AuditContext, Connection, Db, Store};
+
+pub use applications::Applications;
+pub use audit::Audit;
+pub use candidate::{Candidate, Plan, PlanItem};
+pub use catalogs::Catalogs;
+pub use error::{AppError, AppResult};
+pub use feedback::{Amendment, Draft, FeedbackHistory, FeedbackQuery, FeedbackUseCases};
+pub use follow_ups::{Activity, FollowUps};
+pub use idempotency::{Created, Once};
+pub use privacy::{Privacy, SubjectExport, SubjectFeedback};
+pub use requisitions::Requisitions;
+
+/// The application: the store and what the use cases share.
+pub struct App {
+    store: Store,
+    /// Tenants known to exist, so that provisioning costs one query per tenant and process.
+    tenants: RwLock<HashSet<TenantId>>,
+}
+
+impl App {
+    pub fn new(store: Store) -> Self {
+        Self {
+            store,
+            tenants: RwLock::default(),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn catalogs(&self) -> Catalogs<'_> {
+        Catalogs(self)
+    }
+
+    pub fn requisitions(&self) -> Requisitions<'_> {
+        Requisitions(self)
+    }
+
+    pub fn applications(&self) -> Applications<'_> {
+        Applications(self)
+    }
+
+    pub fn feedback(&self) -> FeedbackUseCases<'_> {
+        FeedbackUseCases(self)
+    }
+
+    pub fn candidate(&self) -> Candidate<'_> {
+        Candidate(self)
+    }
+
+    pub fn follow_ups(&self) -> FollowUps<'_> {
+        FollowUps(self)
+    }
+
+    pub fn audit(&self) -> Audit<'_> {
+        Audit(self)
+    }
+
+    pub fn privacy(&self) -> Privacy<'_> {
+        Privacy(self)
+    }
+
+    /// One pooled connection for a use case.
+    async fn connection(&self) -> AppResult<Connection> {
+        Ok(self.store.acquire().await?)
+    }
+}
+
+/// Who is acting, for the audit trail, with the current request's id.
+fn actor(principal: &Principal) -> AuditContext {
+    AuditContext::of(principal, crate::telemetry::current_request_id())
+}
+
+/// `Denied` unless the caller's roles grant `operation`.
+fn authorize(principal: &Principal, operation: Operation) -> AppResult<()> {
+    Ok(policy::authorize(principal, operation)?)
+}
+
+/// The version the caller saw: `VersionRequired` when missing, `Malformed` when it is not one.
+fn expected_version(precondition: Precondition) -> AppResult<i64> {
+    match precondition {
+        Precondition::Missing => Err(AppError::VersionRequired),
+        Precondition::Malformed => Err(AppError::Malformed(
+            "If-Match must be the resource's strong ETag, such as \"3\".".into(),
+        )),
+        Precondition::Version(version) => Ok(version),
+    }
+}
+
+/// `NotFound` unless the caller may see the requisition `id`: HR and the HR portal always may
+/// (no lookup); a hiring manager when it lists them. Guards everything hanging off a
+/// requisition.
+async fn ensure_requisition_visible(
+    db: &mut Db<'_>,
+    principal: &Principal,
+    id: RequisitionId,
+) -> AppResult<()> {
+    let visible = match HiringView::of(principal) {
+        HiringView::Tenant => true,
+        HiringView::ManagedBy(manager) => db.manages(principal.tenant(), id, manager).await?,
+        HiringView::Nothing => false,
+    };
+    if visible {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Records that the caller read candidates' records (reads of one's own are not recorded).
+async fn audit_reads<'a>(
+    db: &mut Db<'_>,
+    principal: &Principal,
+    action: &str,
+    resource_type: &str,
+    read: impl IntoIterator<Item = (String, &'a EmployeeId)>,
+) -> AppResult<()> {
+    let reads: Vec<(String, EmployeeId)> = read
+        .into_iter()
+        .filter(|(_, candidate)| !principal.is(candidate))
+        .map(|(id, candidate)| (id, candidate.clone()))
+        .collect();
+    db.record_reads(
+        principal.tenant(),
+        &actor(principal),
+        action,
+        resource_type,
+        &reads,
+    )
+    .await?;
+    Ok(())
+}
+
+/// A page request: how many items, after which keyset position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest<K> {
+    pub limit: u32,
+    pub after: Option<K>,
+}
+
+/// A page of items; `more` when there are items after the last one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub more: bool,
+}
+
+impl<T> Page<T> {
+    /// Trims rows fetched with `limit + 1` to a page.
+    fn of(mut rows: Vec<T>, limit: u32) -> Self {
+        let limit = limit as usize;
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        Self { items: rows, more }
+    }
+
+    fn empty() -> Self {
+        Self {
+            items: Vec::new(),
+            more: false,
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            more: self.more,
+        }
+    }
+}
+
+impl<K> PageRequest<K> {
+    /// How many rows to fetch to know whether there is a next page.
+    fn fetch(&self) -> u32 {
+        self.limit + 1
+    }
+}
+
+/// A step that raced a concurrent change is re-evaluated this many times.
+const ATTEMPTS: usize = 3;
