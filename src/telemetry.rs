@@ -4,8 +4,12 @@
 //! and stores it in a task-local so that error bodies can quote it too.
 
 use std::io::IsTerminal;
+use std::time::Instant;
 
-use tracing_subscriber::layer::SubscriberExt;
+use tracing::span::{Attributes, Id};
+use tracing::Subscriber;
+use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{fmt, EnvFilter};
 
@@ -42,7 +46,9 @@ where
         LogFormat::Text => false,
         LogFormat::Auto => !std::io::stderr().is_terminal(),
     };
-    let registry = tracing_subscriber::registry().with(filter);
+    let registry = tracing_subscriber::registry()
+        .with(filter)
+        .with(StatementTimings);
     let result = if json {
         registry
             .with(
@@ -59,4 +65,38 @@ where
     };
     // A subscriber is already installed (tests build many applications in one process).
     drop(result);
+}
+
+/// The target of the database statements' spans (`#[tracing::instrument]` on `storage::Db`).
+const STORAGE_TARGET: &str = "debrief::storage";
+
+/// When a statement's span closes (with `debrief::storage=debug`), logs how long it took,
+/// inside the request's span: a request's log shows each statement's time.
+struct StatementTimings;
+
+struct Started(Instant);
+
+impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for StatementTimings {
+    fn on_new_span(&self, attributes: &Attributes<'_>, id: &Id, context: Context<'_, S>) {
+        if attributes.metadata().target().starts_with(STORAGE_TARGET) {
+            if let Some(span) = context.span(id) {
+                span.extensions_mut().insert(Started(Instant::now()));
+            }
+        }
+    }
+
+    fn on_close(&self, id: Id, context: Context<'_, S>) {
+        let Some(span) = context.span(&id) else {
+            return;
+        };
+        let elapsed = span.extensions().get::<Started>().map(|s| s.0.elapsed());
+        if let Some(elapsed) = elapsed {
+            tracing::debug!(
+                target: "debrief::storage",
+                statement = span.name(),
+                elapsed_us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
+                "statement finished"
+            );
+        }
+    }
 }

@@ -27,5 +27,8 @@ fn no_generated_file_is_committed() {
             })
         })
         .collect();
-    assert!(offending.is_empty(), "generated files in git: {offending:?}");
+    assert!(
+        offending.is_empty(),
+        "generated files in git: {offending:?}"
+    );
 }

@@ -182,6 +182,16 @@ async fn logs_carry_ids_but_no_feedback_text_personal_text_or_tokens() {
         "the log was captured: {}",
         &log[..log.len().min(2000)]
     );
+    let timed = log.lines().find(|line| {
+        line.contains("\"statement finished\"")
+            && line.contains("\"statement\":\"get_feedback\"")
+            && line.contains("elapsed_us")
+            && line.contains("request_id")
+    });
+    assert!(
+        timed.is_some(),
+        "each statement's time is logged inside its request"
+    );
     assert!(!log.contains(MARKER), "free text reached the log");
     for token in tokens {
         let signature = token.rsplit('.').next().expect("signature");
