@@ -8,11 +8,12 @@ pub mod common;
 #[path = "api/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
+#[path = "api/scenario.rs"]
+mod scenario;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use reqwest::Method;
 use serde_json::json;
 
 use common::Backend;
@@ -41,51 +42,21 @@ async fn flow(app: &TestApp) -> Vec<String> {
         Caller::hr("H1"),
         Caller::employee("E1"),
     );
-    let requisition = ok(app
-        .post_as(
-            &portal,
-            "/v1/requisitions",
-            &json!({"title": "Analyst", "department": "Finance", "hiring_manager_ids": ["M1"]}),
-        )
-        .await)
-    .await;
-    let application = ok(app
-        .post_as(
-            &portal,
-            "/v1/applications",
-            &json!({"requisition_id": requisition["id"], "candidate_id": "E1"}),
-        )
-        .await)
-    .await;
-    ok(app
-        .post_as(
-            &portal,
-            &format!("/v1/applications/{}/decision", id(&application)),
-            &json!({"outcome": "rejected", "stage_reached": "final"}),
-        )
-        .await)
-    .await;
     let document = json!({
         "reasons": ["skills_gap"],
         "strengths": [format!("{MARKER} strength")],
         "development_actions": [{"kind": "course", "title": format!("{MARKER} course"), "horizon": "short_term"}],
         "summary": format!("{MARKER} summary"),
     });
-    let feedback = ok(app
-        .post_as(
-            &manager,
-            &format!("/v1/applications/{}/feedback", id(&application)),
-            &json!({"document": document, "internal_notes": format!("{MARKER} notes")}),
-        )
-        .await)
-    .await;
-    let path = format!("/v1/feedback/{}", id(&feedback));
-    ok(app
-        .as_(&manager, Method::POST, &format!("{path}/submit"))
-        .send()
+    let feedback = app
+        .scenario()
+        .document(document)
+        .notes(format!("{MARKER} notes"))
+        .draft()
         .await
-        .expect("submit"))
-    .await;
+        .feedback;
+    let path = format!("/v1/feedback/{}", id(&feedback));
+    ok(app.post_empty(&manager, &format!("{path}/submit")).await).await;
     ok(app
         .post_as(
             &hr,
@@ -94,24 +65,9 @@ async fn flow(app: &TestApp) -> Vec<String> {
         )
         .await)
     .await;
-    ok(app
-        .as_(&manager, Method::POST, &format!("{path}/submit"))
-        .send()
-        .await
-        .expect("submit"))
-    .await;
-    ok(app
-        .as_(&hr, Method::POST, &format!("{path}/approve"))
-        .send()
-        .await
-        .expect("approve"))
-    .await;
-    ok(app
-        .as_(&hr, Method::POST, &format!("{path}/release"))
-        .send()
-        .await
-        .expect("release"))
-    .await;
+    ok(app.post_empty(&manager, &format!("{path}/submit")).await).await;
+    ok(app.post_empty(&hr, &format!("{path}/approve")).await).await;
+    ok(app.post_empty(&hr, &format!("{path}/release")).await).await;
     let own = format!("/v1/me/feedback/{}", id(&feedback));
     ok(app
         .post_as(

@@ -5,11 +5,11 @@ use crate::domain::hiring::{
     ApplicationDraft, ApplicationQuery, ApplicationStatus, ExternalRef, Outcome, Stage,
 };
 use crate::domain::{ApplicationId, Checked, Principal};
-use crate::storage::{now, Application, ApplicationFilter, AuditRecord, Db, OwnApplication};
+use crate::storage::{now, Application, ApplicationFilter, Db, OwnApplication};
 
 use super::idempotency::{create_once, Created, Once};
 use super::{
-    actor, authorize, ensure_requisition_visible, App, AppError, AppResult, Page, PageRequest,
+    authorize, ensure_requisition_visible, record, App, AppError, AppResult, Page, PageRequest,
 };
 
 pub struct Applications<'a>(pub(super) &'a App);
@@ -270,26 +270,4 @@ fn taken(error: AppError, draft: &ApplicationDraft) -> AppError {
         ),
         (other, _) => other,
     }
-}
-
-async fn record(
-    db: &mut Db<'_>,
-    principal: &Principal,
-    action: &str,
-    application: &Application,
-    details: serde_json::Value,
-) -> AppResult<()> {
-    db.record_audit(
-        principal.tenant(),
-        &actor(principal),
-        AuditRecord {
-            action,
-            resource_type: "application",
-            resource_id: application.id.to_string(),
-            candidate: Some(&application.candidate_id),
-            details,
-        },
-    )
-    .await?;
-    Ok(())
 }

@@ -10,12 +10,12 @@ use crate::domain::candidate::{urgency, Acknowledging, FollowUpRequest, Progress
 use crate::domain::feedback::{DevelopmentAction, Horizon};
 use crate::domain::{ActionId, Checked, EmployeeId, FeedbackId, FollowUpId, Principal};
 use crate::storage::{
-    now, Acknowledgement, ActionProgress, AuditRecord, Db, FollowUp, FollowUpFilter, NewFollowUp,
-    Released, ReleasedFeedback, WithActivity,
+    now, Acknowledgement, ActionProgress, Db, FollowUp, FollowUpFilter, NewFollowUp, Released,
+    ReleasedFeedback, WithActivity,
 };
 
 use super::idempotency::{create_once, Created, Once};
-use super::{actor, audit_reads, authorize, App, AppError, AppResult, Page, PageRequest};
+use super::{audit_reads, authorize, record, App, AppError, AppResult, Page, PageRequest};
 
 pub struct Candidate<'a>(pub(super) &'a App);
 
@@ -120,8 +120,7 @@ impl Candidate<'_> {
                 &mut db,
                 principal,
                 "feedback.acknowledge",
-                "feedback",
-                feedback.id.to_string(),
+                &("feedback", feedback.id.to_string(), Some(principal.sub())),
                 serde_json::json!({"usefulness_rating": ack.rating}),
             )
             .await?;
@@ -167,8 +166,7 @@ impl Candidate<'_> {
             &mut db,
             principal,
             "development_action.progress",
-            "feedback",
-            feedback.id.to_string(),
+            &("feedback", feedback.id.to_string(), Some(principal.sub())),
             serde_json::json!({"action_id": action, "status": status}),
         )
         .await?;
@@ -204,7 +202,7 @@ impl Candidate<'_> {
                 at: now(),
             };
             let created = db.insert_follow_up(principal.tenant(), new).await?;
-            record(db, principal, "follow_up.create", "follow_up", created.id.to_string(),
+            record(db, principal, "follow_up.create", &created,
                    serde_json::json!({"feedback_id": created.feedback_id, "addressee": created.addressee}))
                 .await?;
             Ok(created)
@@ -315,27 +313,4 @@ async fn page_of(
         .map(|r| (r.feedback.id.to_string(), &r.feedback.candidate_id));
     audit_reads(db, principal, "feedback.read", "feedback", reads).await?;
     Ok(page)
-}
-
-async fn record(
-    db: &mut Db<'_>,
-    principal: &Principal,
-    action: &str,
-    resource_type: &str,
-    resource_id: String,
-    details: serde_json::Value,
-) -> AppResult<()> {
-    db.record_audit(
-        principal.tenant(),
-        &actor(principal),
-        AuditRecord {
-            action,
-            resource_type,
-            resource_id,
-            candidate: Some(principal.sub()),
-            details,
-        },
-    )
-    .await?;
-    Ok(())
 }

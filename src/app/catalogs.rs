@@ -3,10 +3,10 @@
 use crate::auth::policy::Operation;
 use crate::domain::catalog::{CatalogKey, CatalogKind, EntryChange, NewEntry};
 use crate::domain::{Checked, Precondition, Principal};
-use crate::storage::{now, AuditRecord, CatalogEntry, EntryFilter};
+use crate::storage::{now, CatalogEntry, EntryFilter};
 
 use super::idempotency::{create_once, Created, Once};
-use super::{actor, authorize, expected_version, App, AppError, AppResult, Page, PageRequest};
+use super::{authorize, expected_version, record, App, AppError, AppResult, Page, PageRequest};
 
 pub struct Catalogs<'a>(pub(super) &'a App);
 
@@ -62,16 +62,12 @@ impl Catalogs<'_> {
         let mut connection = self.0.connection().await?;
         let created = create_once(&mut connection, principal, once, async |db| {
             let created = db.insert_entry(tenant, kind, &entry, now()).await?;
-            db.record_audit(
-                tenant,
-                &actor(principal),
-                AuditRecord {
-                    action: "catalog.create",
-                    resource_type: kind.as_str(),
-                    resource_id: entry.key.as_str().to_owned(),
-                    candidate: None,
-                    details: serde_json::json!({}),
-                },
+            record(
+                db,
+                principal,
+                "catalog.create",
+                &(kind.as_str(), entry.key.as_str().to_owned(), None),
+                serde_json::json!({}),
             )
             .await?;
             Ok(created)
@@ -112,16 +108,12 @@ impl Catalogs<'_> {
                 None => Err(AppError::NotFound),
             };
         };
-        db.record_audit(
-            tenant,
-            &actor(principal),
-            AuditRecord {
-                action: "catalog.update",
-                resource_type: kind.as_str(),
-                resource_id: key.as_str().to_owned(),
-                candidate: None,
-                details: serde_json::json!({"version": updated.version, "active": updated.active}),
-            },
+        record(
+            &mut db,
+            principal,
+            "catalog.update",
+            &(kind.as_str(), key.as_str().to_owned(), None),
+            serde_json::json!({"version": updated.version, "active": updated.active}),
         )
         .await?;
         tx.commit().await?;

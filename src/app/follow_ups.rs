@@ -3,11 +3,11 @@
 use crate::auth::policy::Operation;
 use crate::domain::candidate::{Addressee, FollowUpAnswer, FollowUpStatus};
 use crate::domain::{Checked, FeedbackId, FollowUpId, Principal, Role};
-use crate::storage::{now, Acknowledgement, ActionProgress, AuditRecord, FollowUp, FollowUpFilter};
+use crate::storage::{now, Acknowledgement, ActionProgress, FollowUp, FollowUpFilter};
 
 use super::feedback::on_visible_requisition;
 use super::{
-    actor, audit_reads, authorize, ensure_requisition_visible, App, AppError, AppResult, Page,
+    audit_reads, authorize, ensure_requisition_visible, record, App, AppError, AppResult, Page,
     PageRequest,
 };
 
@@ -87,16 +87,12 @@ impl FollowUps<'_> {
                 request.status
             )));
         };
-        db.record_audit(
-            tenant,
-            &actor(principal),
-            AuditRecord {
-                action: "follow_up.answer",
-                resource_type: "follow_up",
-                resource_id: id.to_string(),
-                candidate: Some(&answered.candidate_id),
-                details: serde_json::json!({"status": answered.status}),
-            },
+        record(
+            &mut db,
+            principal,
+            "follow_up.answer",
+            &answered,
+            serde_json::json!({"status": answered.status}),
         )
         .await?;
         tx.commit().await?;

@@ -24,7 +24,10 @@ use std::sync::RwLock;
 
 use crate::auth::policy::{self, HiringView, Operation};
 use crate::domain::{EmployeeId, Precondition, Principal, RequisitionId, TenantId};
-use crate::storage::{AuditContext, Connection, Db, Store};
+use crate::storage::{
+    Application, AuditContext, AuditRecord, Connection, Db, Feedback, FollowUp, RequisitionRow,
+    Store,
+};
 
 pub use applications::Applications;
 pub use audit::Audit;
@@ -97,6 +100,64 @@ impl App {
 /// Who is acting, for the audit trail, with the current request's id.
 fn actor(principal: &Principal) -> AuditContext {
     AuditContext::of(principal, crate::telemetry::current_request_id())
+}
+
+/// What an audit event is about: the resource's type and id, and the candidate it concerns.
+trait Audited {
+    fn about(&self) -> (&'static str, String, Option<&EmployeeId>);
+}
+
+impl Audited for RequisitionRow {
+    fn about(&self) -> (&'static str, String, Option<&EmployeeId>) {
+        ("requisition", self.id.to_string(), None)
+    }
+}
+
+impl Audited for Application {
+    fn about(&self) -> (&'static str, String, Option<&EmployeeId>) {
+        ("application", self.id.to_string(), Some(&self.candidate_id))
+    }
+}
+
+impl Audited for Feedback {
+    fn about(&self) -> (&'static str, String, Option<&EmployeeId>) {
+        ("feedback", self.id.to_string(), Some(&self.candidate_id))
+    }
+}
+
+impl Audited for FollowUp {
+    fn about(&self) -> (&'static str, String, Option<&EmployeeId>) {
+        ("follow_up", self.id.to_string(), Some(&self.candidate_id))
+    }
+}
+
+/// A resource named where it is recorded: (type, id, candidate).
+impl Audited for (&'static str, String, Option<&EmployeeId>) {
+    fn about(&self) -> (&'static str, String, Option<&EmployeeId>) {
+        (self.0, self.1.clone(), self.2)
+    }
+}
+
+/// Records what the caller did (inside the write's transaction). Details carry ids and
+/// states, never free text.
+async fn record(
+    db: &mut Db<'_>,
+    principal: &Principal,
+    action: &str,
+    about: &impl Audited,
+    details: serde_json::Value,
+) -> AppResult<()> {
+    let (resource_type, resource_id, candidate) = about.about();
+    let record = AuditRecord {
+        action,
+        resource_type,
+        resource_id,
+        candidate,
+        details,
+    };
+    db.record_audit(principal.tenant(), &actor(principal), record)
+        .await?;
+    Ok(())
 }
 
 /// `Denied` unless the caller's roles grant `operation`.

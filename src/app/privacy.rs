@@ -11,7 +11,7 @@ use crate::storage::{
     Feedback, FollowUp, FollowUpFilter, LegalHold, SubjectApplication,
 };
 
-use super::{actor, authorize, App, AppError, AppResult, FeedbackHistory};
+use super::{actor, authorize, record, App, AppError, AppResult, FeedbackHistory};
 
 pub struct Privacy<'a>(pub(super) &'a App);
 
@@ -206,8 +206,8 @@ impl Privacy<'_> {
             &mut db,
             principal,
             "legal_hold.place",
-            application,
-            &candidate,
+            &("application", application.to_string(), Some(&candidate)),
+            serde_json::json!({}),
         )
         .await?;
         tx.commit().await?;
@@ -234,8 +234,8 @@ impl Privacy<'_> {
             &mut db,
             principal,
             "legal_hold.release",
-            application,
-            &candidate,
+            &("application", application.to_string(), Some(&candidate)),
+            serde_json::json!({}),
         )
         .await?;
         tx.commit().await?;
@@ -262,16 +262,12 @@ impl Privacy<'_> {
         let mut tx = connection.begin().await?;
         let mut db = tx.db();
         db.set_retention_policy(tenant, months).await?;
-        db.record_audit(
-            tenant,
-            &actor(principal),
-            AuditRecord {
-                action: "retention_policy.update",
-                resource_type: "tenant",
-                resource_id: tenant.to_string(),
-                candidate: None,
-                details: serde_json::json!({"months_after_decision": months}),
-            },
+        record(
+            &mut db,
+            principal,
+            "retention_policy.update",
+            &("tenant", tenant.to_string(), None),
+            serde_json::json!({"months_after_decision": months}),
         )
         .await?;
         tx.commit().await?;
@@ -331,26 +327,4 @@ async fn all_audit_events(
             return Ok(events);
         }
     }
-}
-
-async fn record(
-    db: &mut Db<'_>,
-    principal: &Principal,
-    action: &str,
-    application: ApplicationId,
-    candidate: &EmployeeId,
-) -> AppResult<()> {
-    db.record_audit(
-        principal.tenant(),
-        &actor(principal),
-        AuditRecord {
-            action,
-            resource_type: "application",
-            resource_id: application.to_string(),
-            candidate: Some(candidate),
-            details: serde_json::json!({}),
-        },
-    )
-    .await?;
-    Ok(())
 }

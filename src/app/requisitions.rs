@@ -6,13 +6,11 @@ use crate::domain::hiring::{
     self, ExternalRef, RequisitionAction, RequisitionChange, RequisitionDraft, RequisitionQuery,
 };
 use crate::domain::{Checked, Precondition, Principal, RequisitionId};
-use crate::storage::{
-    now, AuditRecord, Db, PeopleChange, Requisition, RequisitionFilter, RequisitionUpdate,
-};
+use crate::storage::{now, Db, PeopleChange, Requisition, RequisitionFilter, RequisitionUpdate};
 
 use super::idempotency::{create_once, Created, Once};
 use super::{
-    actor, authorize, expected_version, App, AppError, AppResult, Page, PageRequest, ATTEMPTS,
+    authorize, expected_version, record, App, AppError, AppResult, Page, PageRequest, ATTEMPTS,
 };
 
 pub struct Requisitions<'a>(pub(super) &'a App);
@@ -170,7 +168,7 @@ impl Requisitions<'_> {
                 &mut db,
                 principal,
                 "requisition.sync",
-                id,
+                &row,
                 serde_json::json!({"version": row.version, "status": row.status}),
             )
             .await?;
@@ -226,7 +224,7 @@ impl Requisitions<'_> {
             &mut db,
             principal,
             "requisition.update",
-            id,
+            &row,
             serde_json::json!({"version": row.version}),
         )
         .await?;
@@ -278,7 +276,7 @@ impl Requisitions<'_> {
                     &mut db,
                     principal,
                     "requisition.status",
-                    id,
+                    &row,
                     serde_json::json!({"from": from, "to": to}),
                 )
                 .await?;
@@ -321,31 +319,9 @@ async fn insert(
         db,
         principal,
         "requisition.create",
-        created.row.id,
+        &created.row,
         serde_json::json!({"status": created.row.status}),
     )
     .await?;
     Ok(created)
-}
-
-async fn record(
-    db: &mut Db<'_>,
-    principal: &Principal,
-    action: &str,
-    id: RequisitionId,
-    details: serde_json::Value,
-) -> AppResult<()> {
-    db.record_audit(
-        principal.tenant(),
-        &actor(principal),
-        AuditRecord {
-            action,
-            resource_type: "requisition",
-            resource_id: id.to_string(),
-            candidate: None,
-            details,
-        },
-    )
-    .await?;
-    Ok(())
 }

@@ -21,9 +21,9 @@ use crate::domain::{
     RequisitionId, Role, TenantId,
 };
 
-/// Names (`Named` enums) stored as their text.
-macro_rules! name_codec {
-    ($($name:ty),+ $(,)?) => {$(
+/// A type stored as text on both backends.
+macro_rules! text_type {
+    ($name:ty) => {
         impl<DB: Database> Type<DB> for $name
         where
             String: Type<DB>,
@@ -36,6 +36,13 @@ macro_rules! name_codec {
                 <String as Type<DB>>::compatible(ty)
             }
         }
+    };
+}
+
+/// Names (`Named` enums) stored as their text.
+macro_rules! name_codec {
+    ($($name:ty),+ $(,)?) => {$(
+        text_type!($name);
 
         impl<'q, DB: Database> Encode<'q, DB> for $name
         where
@@ -78,18 +85,7 @@ name_codec!(
 /// String ids stored as their text; decoding parses them again.
 macro_rules! text_id_codec {
     ($($name:ty),+ $(,)?) => {$(
-        impl<DB: Database> Type<DB> for $name
-        where
-            String: Type<DB>,
-        {
-            fn type_info() -> DB::TypeInfo {
-                <String as Type<DB>>::type_info()
-            }
-
-            fn compatible(ty: &DB::TypeInfo) -> bool {
-                <String as Type<DB>>::compatible(ty)
-            }
-        }
+        text_type!($name);
 
         impl<'q, DB: Database> Encode<'q, DB> for $name
         where

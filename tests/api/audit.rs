@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use crate::backend_tests;
 use crate::common::Backend;
 use crate::helpers::{assert_problem, id, ok, spawn_app, Caller, TestApp};
+use crate::scenario::documents;
 
 backend_tests!(
     writes_and_reads_by_others_are_recorded_with_who_what_and_the_request_id,
@@ -17,62 +18,13 @@ const TEXT: &str = "ZZ-AUDIT-FREE-TEXT-0b7d";
 
 /// Released feedback for E1 on a fresh requisition; returns (application, feedback).
 async fn released(app: &TestApp) -> (Value, Value) {
-    let portal = Caller::integration("hr-portal");
-    let requisition = ok(app
-        .post_as(
-            &portal,
-            "/v1/requisitions",
-            &json!({"title": "Analyst", "department": "Finance", "hiring_manager_ids": ["M1"]}),
-        )
-        .await)
-    .await;
-    let application = ok(app
-        .post_as(
-            &portal,
-            "/v1/applications",
-            &json!({"requisition_id": requisition["id"], "candidate_id": "E1"}),
-        )
-        .await)
-    .await;
-    ok(app
-        .post_as(
-            &portal,
-            &format!("/v1/applications/{}/decision", id(&application)),
-            &json!({"outcome": "rejected", "stage_reached": "final"}),
-        )
-        .await)
-    .await;
-    let document = json!({
-        "reasons": ["skills_gap"],
-        "summary": format!("{TEXT} summary"),
-        "development_actions": [{"kind": "course", "title": "SQL", "horizon": "short_term"}],
-    });
-    let mut feedback = ok(app
-        .post_as(
-            &Caller::manager("M1"),
-            &format!("/v1/applications/{}/feedback", id(&application)),
-            &json!({"document": document, "internal_notes": TEXT}),
-        )
-        .await)
-    .await;
-    let hr = Caller::hr("H1");
-    for (step, caller) in [
-        ("submit", Caller::manager("M1")),
-        ("approve", hr.clone()),
-        ("release", hr.clone()),
-    ] {
-        feedback = ok(app
-            .as_(
-                &caller,
-                Method::POST,
-                &format!("/v1/feedback/{}/{step}", id(&feedback)),
-            )
-            .send()
-            .await
-            .expect("step"))
+    let story = app
+        .scenario()
+        .document(documents::minimal(&format!("{TEXT} summary")))
+        .notes(TEXT)
+        .released()
         .await;
-    }
-    (application, feedback)
+    (story.application, story.feedback)
 }
 
 async fn events(app: &TestApp, query: &str) -> Vec<Value> {

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use crate::backend_tests;
 use crate::common::Backend;
 use crate::helpers::{spawn_app, Caller, TestApp};
+use crate::scenario::{documents, Scenario};
 
 #[test]
 fn every_route_is_in_the_authorization_matrix() {
@@ -276,10 +277,7 @@ async fn probe(
             let target = requisition(app, tenant, manager).await;
             if action == "reopen" {
                 let closed = app
-                    .as_(&portal(tenant), Method::POST, &format!("/v1/requisitions/{}/close", id(&target)))
-                    .send()
-                    .await
-                    .expect("close");
+                    .post_empty(&portal(tenant), &format!("/v1/requisitions/{}/close", id(&target))).await;
                 assert_eq!(closed.status(), 200);
             }
             Probe::new(Method::POST, format!("/v1/requisitions/{}/{action}", id(&target)), object_expect(r, 200))
@@ -345,7 +343,7 @@ async fn probe(
             let (tenant, requisition) = target_of(world, r);
             let draft = feedback_in(app, tenant, requisition, "draft").await;
             Probe::new(Method::PUT, format!("/v1/feedback/{}", id(&draft)), object_expect(r, 200))
-                .body(json!({"document": complete_document(), "internal_notes": "edited"}))
+                .body(json!({"document": documents::minimal(SUMMARY), "internal_notes": "edited"}))
                 .if_match(&draft["version"])
         }
         (
@@ -373,7 +371,7 @@ async fn probe(
             match action {
                 "return" => probe.body(json!({"comment": "Please add evidence."})),
                 "amend" => probe
-                    .body(json!({"document": complete_document(), "note": "Corrected a date."}))
+                    .body(json!({"document": documents::minimal(SUMMARY), "note": "Corrected a date."}))
                     .if_match(&subject["version"]),
                 _ => probe,
             }
@@ -496,32 +494,23 @@ async fn probe(
 /// The internal notes every fixture feedback carries; never in a candidate-side response.
 const INTERNAL: &str = "fixture-internal-notes";
 
-/// Released feedback on `application` (decided as rejected), by HR of `tenant`.
-async fn release_on(app: &TestApp, tenant: &'static str, application: &Value) -> Value {
-    let hr = Caller::hr("HR-FIXTURE").in_tenant(tenant);
-    let decision = json!({"outcome": "rejected", "stage_reached": "interview"});
-    let decided = app
-        .post_as(
-            &portal(tenant),
-            &format!("/v1/applications/{}/decision", id(application)),
-            &decision,
-        )
-        .await;
-    assert_eq!(decided.status(), 200);
-    let draft = json!({"document": complete_document(), "internal_notes": INTERNAL});
-    let path = format!("/v1/applications/{}/feedback", id(application));
-    let mut feedback = json_of(app.post_as(&hr, &path, &draft).await).await;
-    for step in ["submit", "approve", "release"] {
-        let path = format!("/v1/feedback/{}/{step}", id(&feedback));
-        feedback = json_of(
-            app.as_(&hr, Method::POST, &path)
-                .send()
-                .await
-                .expect("step"),
-        )
-        .await;
-    }
-    feedback
+const SUMMARY: &str = "Thank you for applying. Here is what would make the difference next time.";
+
+/// The fixtures' world on `requisition` in `tenant`: a rejection at the interview, feedback
+/// written and reviewed by HR.
+fn fixture<'a>(
+    app: &'a TestApp,
+    tenant: &'static str,
+    requisition: &Value,
+    candidate: &'static str,
+) -> Scenario<'a> {
+    app.scenario()
+        .in_tenant(tenant)
+        .on(requisition)
+        .candidate(candidate)
+        .stage("interview")
+        .written_by_hr()
+        .document(documents::minimal(SUMMARY))
 }
 
 /// An open follow-up request (addressed to the manager) on fresh released feedback.
@@ -562,14 +551,6 @@ fn target_of(world: &World, relation: Relation) -> (&'static str, &Value) {
     }
 }
 
-fn complete_document() -> Value {
-    json!({
-        "reasons": ["skills_gap"],
-        "summary": "Thank you for applying. Here is what would make the difference next time.",
-        "development_actions": [{"kind": "course", "title": "Advanced SQL", "horizon": "short_term"}],
-    })
-}
-
 /// Feedback in `state` on a fresh, rejected application, made by HR of `tenant`.
 async fn feedback_in(
     app: &TestApp,
@@ -579,38 +560,16 @@ async fn feedback_in(
 ) -> Value {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static CANDIDATES: AtomicUsize = AtomicUsize::new(0);
-    let hr = Caller::hr("HR-FIXTURE").in_tenant(tenant);
-    let candidate = format!("W{}", CANDIDATES.fetch_add(1, Ordering::SeqCst));
-    let application = application(app, tenant, requisition, &candidate).await;
-    let decision = json!({"outcome": "rejected", "stage_reached": "interview"});
-    let decided = app
-        .post_as(
-            &portal(tenant),
-            &format!("/v1/applications/{}/decision", id(&application)),
-            &decision,
-        )
-        .await;
-    assert_eq!(decided.status(), 200);
-    let draft = json!({"document": complete_document(), "internal_notes": "fixture"});
-    let path = format!("/v1/applications/{}/feedback", id(&application));
-    let mut feedback = json_of(app.post_as(&hr, &path, &draft).await).await;
-    let steps: &[&str] = match state {
-        "draft" => &[],
-        "submitted" => &["submit"],
-        "approved" => &["submit", "approve"],
-        _ => &["submit", "approve", "release"],
+    let candidate: &'static str =
+        Box::leak(format!("W{}", CANDIDATES.fetch_add(1, Ordering::SeqCst)).into_boxed_str());
+    let scenario = fixture(app, tenant, requisition, candidate).notes("fixture");
+    let story = match state {
+        "draft" => scenario.draft().await,
+        "submitted" => scenario.submitted().await,
+        "approved" => scenario.approved().await,
+        _ => scenario.released().await,
     };
-    for step in steps {
-        let path = format!("/v1/feedback/{}/{step}", id(&feedback));
-        feedback = json_of(
-            app.as_(&hr, Method::POST, &path)
-                .send()
-                .await
-                .expect("step"),
-        )
-        .await;
-    }
-    feedback
+    story.feedback
 }
 
 /// The other tenant's objects that acme callers aimed at, as its HR sees them. (Its lists grow:
@@ -649,10 +608,16 @@ async fn the_matrix_holds_for_every_role_and_relation(backend: Backend) {
     let own_fb = feedback_in(&app, "acme", &own_req, "draft").await;
     let other_fb = feedback_in(&app, "acme", &other_req, "draft").await;
     let globex_fb = feedback_in(&app, "globex", &globex_req, "draft").await;
-    let mine = application(&app, "acme", &other_req, PROBE_SUB).await;
-    let mine_in_globex = application(&app, "globex", &globex_req, PROBE_SUB).await;
-    let mine_fb = release_on(&app, "acme", &mine).await;
-    let mine_fb_globex = release_on(&app, "globex", &mine_in_globex).await;
+    let mine = fixture(&app, "acme", &other_req, PROBE_SUB)
+        .notes(INTERNAL)
+        .released()
+        .await;
+    let mine_in_globex = fixture(&app, "globex", &globex_req, PROBE_SUB)
+        .notes(INTERNAL)
+        .released()
+        .await;
+    let (mine, mine_fb) = (mine.application, mine.feedback);
+    let (mine_in_globex, mine_fb_globex) = (mine_in_globex.application, mine_in_globex.feedback);
     let released_other = feedback_in(&app, "acme", &own_req, "released").await;
     let follow_up_globex = json_of(
         app.post_as(

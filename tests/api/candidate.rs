@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use crate::backend_tests;
 use crate::common::Backend;
 use crate::helpers::{assert_problem, id, ok, portal, spawn_app, Caller, TestApp};
+use crate::scenario::documents;
 
 backend_tests!(
     the_whole_story_from_requisition_to_an_answered_follow_up,
@@ -21,75 +22,30 @@ backend_tests!(
 
 const SECRET: &str = "ZZ-NOT-FOR-THE-CANDIDATE-91f3";
 
-fn document(actions: Value) -> Value {
-    json!({
-        "reasons": ["experience_gap"],
-        "strengths": ["Thorough analysis"],
-        "development_actions": actions,
-        "alternative_paths": ["Senior Analyst in Risk"],
-        "readiness": {"estimate": "within_12_months", "note": "After a stretch project"},
-        "summary": "Thank you for applying; here is a plan for the next opening.",
-        "follow_up_offered": true
-    })
-}
-
 fn one_action() -> Value {
     json!([{"kind": "stretch_assignment", "title": "Lead the Q1 forecast", "horizon": "short_term"}])
 }
 
 /// Requisition (managers M1, M2), application of `candidate`, rejection, and feedback taken to
-/// `until` ("draft" … "released") by M1 and HR.
-async fn feedback_for(app: &TestApp, candidate: &str, actions: Value, until: &str) -> Value {
-    let requisition = ok(app
-        .post_as(&portal(), "/v1/requisitions", &json!({"title": "Senior Analyst", "department": "Finance", "hiring_manager_ids": ["M1", "M2"]}))
-        .await)
-    .await;
-    let application = ok(app
-        .post_as(
-            &portal(),
-            "/v1/applications",
-            &json!({"requisition_id": requisition["id"], "candidate_id": candidate}),
-        )
-        .await)
-    .await;
-    ok(app
-        .post_as(
-            &portal(),
-            &format!("/v1/applications/{}/decision", id(&application)),
-            &json!({"outcome": "rejected", "stage_reached": "final"}),
-        )
-        .await)
-    .await;
-    let mut feedback = ok(app
-        .post_as(
-            &Caller::manager("M1"),
-            &format!("/v1/applications/{}/feedback", id(&application)),
-            &json!({"document": document(actions), "internal_notes": SECRET}),
-        )
-        .await)
-    .await;
-    let steps: &[(&str, bool)] = match until {
-        "draft" => &[],
-        _ => &[("submit", false), ("approve", true), ("release", true)],
+/// `until` (`draft` or `released`) by M1 and HR.
+async fn feedback_for(
+    app: &TestApp,
+    candidate: &'static str,
+    actions: Value,
+    until: &str,
+) -> Value {
+    let scenario = app
+        .scenario()
+        .title("Senior Analyst")
+        .managers(&["M1", "M2"])
+        .candidate(candidate)
+        .document(documents::with_actions(actions))
+        .notes(SECRET);
+    let story = match until {
+        "draft" => scenario.draft().await,
+        _ => scenario.released().await,
     };
-    for (step, by_hr) in steps {
-        let caller = if *by_hr {
-            Caller::hr("H1")
-        } else {
-            Caller::manager("M1")
-        };
-        feedback = ok(app
-            .as_(
-                &caller,
-                Method::POST,
-                &format!("/v1/feedback/{}/{step}", id(&feedback)),
-            )
-            .send()
-            .await
-            .expect("step"))
-        .await;
-    }
-    feedback
+    story.feedback
 }
 
 async fn the_whole_story_from_requisition_to_an_answered_follow_up(backend: Backend) {
@@ -101,18 +57,10 @@ async fn the_whole_story_from_requisition_to_an_answered_follow_up(backend: Back
     );
     // The HR portal syncs the opening and the candidacy, then the decision.
     let requisition = ok(app
-        .as_(&portal(), Method::PUT, "/v1/requisitions/by-ref/ATS-REQ-7")
-        .json(&json!({"title": "Payments Product Lead", "department": "Product", "hiring_manager_ids": ["M1"]}))
-        .send()
-        .await
-        .expect("request"))
+        .put_as(&portal(), "/v1/requisitions/by-ref/ATS-REQ-7", &json!({"title": "Payments Product Lead", "department": "Product", "hiring_manager_ids": ["M1"]})).await)
     .await;
     let application = ok(app
-        .as_(&portal(), Method::PUT, "/v1/applications/by-ref/ATS-APP-7-42")
-        .json(&json!({"requisition_id": requisition["id"], "candidate_id": "E42", "stage_reached": "interview"}))
-        .send()
-        .await
-        .expect("request"))
+        .put_as(&portal(), "/v1/applications/by-ref/ATS-APP-7-42", &json!({"requisition_id": requisition["id"], "candidate_id": "E42", "stage_reached": "interview"})).await)
     .await;
     ok(app
         .post_as(
@@ -128,16 +76,14 @@ async fn the_whole_story_from_requisition_to_an_answered_follow_up(backend: Back
         .post_as(
             &manager,
             &format!("/v1/applications/{}/feedback", id(&application)),
-            &json!({"document": document(one_action()), "internal_notes": SECRET}),
+            &json!({"document": documents::with_actions(one_action()), "internal_notes": SECRET}),
         )
         .await)
     .await;
     let feedback_path = format!("/v1/feedback/{}", id(&draft));
     ok(app
-        .as_(&manager, Method::POST, &format!("{feedback_path}/submit"))
-        .send()
-        .await
-        .expect("submit"))
+        .post_empty(&manager, &format!("{feedback_path}/submit"))
+        .await)
     .await;
     ok(app
         .post_as(
@@ -154,30 +100,26 @@ async fn the_whole_story_from_requisition_to_an_answered_follow_up(backend: Back
         .push(json!({"kind": "certification", "title": "Product management certificate", "horizon": "long_term"}));
     let current = ok(app.get_as(&manager, &feedback_path).await).await;
     ok(app
-        .as_(&manager, Method::PUT, &feedback_path)
-        .header("if-match", format!("\"{}\"", current["version"]))
-        .json(&json!({"document": fixed, "internal_notes": SECRET}))
-        .send()
-        .await
-        .expect("edit"))
+        .with_version(
+            &manager,
+            Method::PUT,
+            &feedback_path,
+            format!("\"{}\"", current["version"]),
+            &json!({"document": fixed, "internal_notes": SECRET}),
+        )
+        .await)
     .await;
     ok(app
-        .as_(&manager, Method::POST, &format!("{feedback_path}/submit"))
-        .send()
-        .await
-        .expect("resubmit"))
+        .post_empty(&manager, &format!("{feedback_path}/submit"))
+        .await)
     .await;
     ok(app
-        .as_(&hr, Method::POST, &format!("{feedback_path}/approve"))
-        .send()
-        .await
-        .expect("approve"))
+        .post_empty(&hr, &format!("{feedback_path}/approve"))
+        .await)
     .await;
     ok(app
-        .as_(&hr, Method::POST, &format!("{feedback_path}/release"))
-        .send()
-        .await
-        .expect("release"))
+        .post_empty(&hr, &format!("{feedback_path}/release"))
+        .await)
     .await;
 
     // The candidate reads it, acknowledges it, works the plan and asks for a conversation.
@@ -211,15 +153,12 @@ async fn the_whole_story_from_requisition_to_an_answered_follow_up(backend: Back
         .expect("id")
         .to_owned();
     let progress = ok(app
-        .as_(
+        .put_as(
             &candidate,
-            Method::PUT,
             &format!("{own_path}/actions/{action}"),
+            &json!({"status": "in_progress", "note": "Kick-off done"}),
         )
-        .json(&json!({"status": "in_progress", "note": "Kick-off done"}))
-        .send()
-        .await
-        .expect("progress"))
+        .await)
     .await;
     assert_eq!(progress["status"], "in_progress");
     let request = app
@@ -418,15 +357,12 @@ async fn the_plan_groups_actions_by_horizon_and_shows_what_is_due(backend: Backe
         .expect("id")
         .to_owned();
     ok(app
-        .as_(
+        .put_as(
             &candidate,
-            Method::PUT,
             &format!("{base}/actions/{overdue}"),
+            &json!({"status": "done", "note": "Certificate received"}),
         )
-        .json(&json!({"status": "done", "note": "Certificate received"}))
-        .send()
-        .await
-        .expect("request"))
+        .await)
     .await;
     let plan = ok(app.get_as(&candidate, &format!("{base}/plan")).await).await;
     assert_eq!(
@@ -436,26 +372,20 @@ async fn the_plan_groups_actions_by_horizon_and_shows_what_is_due(backend: Backe
     assert_eq!(plan["short_term"][0]["note"], "Certificate received");
     // Only the candidate writes progress; an unknown action is 404; readers see it.
     let unknown = app
-        .as_(
+        .put_as(
             &candidate,
-            Method::PUT,
             &format!("{base}/actions/{}", uuid::Uuid::now_v7()),
+            &json!({"status": "done"}),
         )
-        .json(&json!({"status": "done"}))
-        .send()
-        .await
-        .expect("request");
+        .await;
     assert_problem(unknown, 404).await;
     let by_manager = app
-        .as_(
+        .put_as(
             &Caller::manager("M1"),
-            Method::PUT,
             &format!("{base}/actions/{overdue}"),
+            &json!({"status": "not_started"}),
         )
-        .json(&json!({"status": "not_started"}))
-        .send()
-        .await
-        .expect("request");
+        .await;
     assert_problem(by_manager, 404).await;
     let activity = ok(app
         .get_as(
@@ -473,16 +403,14 @@ async fn the_candidate_sees_the_latest_revision_marked_as_amended(backend: Backe
     let mut corrected = feedback["document"].clone();
     corrected["summary"] = json!("Corrected: thank you for applying.");
     ok(app
-        .as_(
+        .with_version(
             &Caller::hr("H1"),
             Method::POST,
             &format!("/v1/feedback/{}/amend", id(&feedback)),
+            format!("\"{}\"", feedback["version"]),
+            &json!({"document": corrected, "note": "Summary wording"}),
         )
-        .header("if-match", format!("\"{}\"", feedback["version"]))
-        .json(&json!({"document": corrected, "note": "Summary wording"}))
-        .send()
-        .await
-        .expect("amend"))
+        .await)
     .await;
     let shown = ok(app
         .get_as(

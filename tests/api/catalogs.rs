@@ -102,16 +102,14 @@ async fn only_hr_can_create_or_change_entries(backend: Backend) {
             .await;
         assert_problem(created, 403).await;
         let changed = app
-            .as_(
+            .with_version(
                 &caller,
                 Method::PATCH,
                 "/v1/catalogs/reason-codes/skills_gap",
+                "\"1\"",
+                &json!({"active": false}),
             )
-            .header("if-match", "\"1\"")
-            .json(&json!({"active": false}))
-            .send()
-            .await
-            .expect("request");
+            .await;
         assert_problem(changed, 403).await;
     }
     let hr = Caller::hr("H1");
@@ -267,12 +265,14 @@ async fn a_change_needs_the_current_etag(backend: Backend) {
     let empty = patch(Some("\"2\""), json!({})).await.expect("request");
     assert_problem(empty, 422).await;
     let missing = app
-        .as_(&hr, Method::PATCH, "/v1/catalogs/competencies/not_there")
-        .header("if-match", "\"1\"")
-        .json(&json!({"name": "X"}))
-        .send()
-        .await
-        .expect("request");
+        .with_version(
+            &hr,
+            Method::PATCH,
+            "/v1/catalogs/competencies/not_there",
+            "\"1\"",
+            &json!({"name": "X"}),
+        )
+        .await;
     assert_problem(missing, 404).await;
 }
 
@@ -280,16 +280,14 @@ async fn a_retired_entry_stays_readable_and_can_be_filtered(backend: Backend) {
     let app = spawn_app(backend).await;
     let hr = Caller::hr("H1");
     let retired = app
-        .as_(
+        .with_version(
             &hr,
             Method::PATCH,
             "/v1/catalogs/reason-codes/readiness_timing",
+            "\"1\"",
+            &json!({"active": false}),
         )
-        .header("if-match", "\"1\"")
-        .json(&json!({"active": false}))
-        .send()
-        .await
-        .expect("request");
+        .await;
     assert_eq!(retired.status(), 200);
     assert_eq!(json(retired).await["active"], false);
 
@@ -379,29 +377,25 @@ async fn a_tenant_never_sees_or_changes_another_tenants_catalog(backend: Backend
     .await;
     assert!(!keys(&list).contains(&"acme_only".to_owned()));
     let patched = app
-        .as_(
+        .with_version(
             &other_hr,
             Method::PATCH,
             "/v1/catalogs/competencies/acme_only",
+            "\"1\"",
+            &json!({"active": false}),
         )
-        .header("if-match", "\"1\"")
-        .json(&json!({"active": false}))
-        .send()
-        .await
-        .expect("request");
+        .await;
     assert_problem(patched, 404).await;
     // Changing globex's copy of a default entry leaves acme's alone.
     let retired = app
-        .as_(
+        .with_version(
             &other_hr,
             Method::PATCH,
             "/v1/catalogs/competencies/communication",
+            "\"1\"",
+            &json!({"active": false}),
         )
-        .header("if-match", "\"1\"")
-        .json(&json!({"active": false}))
-        .send()
-        .await
-        .expect("request");
+        .await;
     assert_eq!(retired.status(), 200);
     let acme = json(
         app.get_as(
@@ -450,16 +444,14 @@ async fn an_explicit_null_is_refused_rather_than_read_as_absent(backend: Backend
     let app = spawn_app(backend).await;
     let hr = Caller::hr("H1");
     let response = app
-        .as_(
+        .with_version(
             &hr,
             Method::PATCH,
             "/v1/catalogs/competencies/communication",
+            "\"1\"",
+            &json!({"name": "Talking", "description": null}),
         )
-        .header("if-match", "\"1\"")
-        .json(&json!({"name": "Talking", "description": null}))
-        .send()
-        .await
-        .expect("request");
+        .await;
     assert_problem(response, 400).await;
     let entry = json(
         app.get_as(&hr, "/v1/catalogs/competencies/communication")

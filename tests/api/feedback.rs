@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use crate::backend_tests;
 use crate::common::Backend;
 use crate::helpers::{assert_problem, id, ok, portal, spawn_app, Caller, TestApp};
+use crate::scenario::documents;
 
 backend_tests!(
     a_manager_drafts_and_hr_reviews_returns_approves_releases_and_amends,
@@ -21,49 +22,14 @@ backend_tests!(
 
 const MARKER: &str = "ZZ-INTERNAL-7c1e";
 
-fn complete() -> Value {
-    json!({
-        "reasons": ["skills_gap", "interview_performance"],
-        "assessments": [{"competency": "communication", "level": "developing", "evidence": "Answers lacked structure."}],
-        "strengths": ["Deep knowledge of the payments domain"],
-        "improvement_areas": [{"competency": "stakeholder_management", "description": "Aligning senior stakeholders"}],
-        "development_actions": [
-            {"kind": "course", "title": "Advanced SQL", "horizon": "short_term", "target_date": "2027-03-31",
-             "resource_url": "https://learning.example.com/sql", "competency": "technical_depth"},
-            {"kind": "mentoring", "title": "Monthly sessions with a senior analyst", "horizon": "long_term"}
-        ],
-        "alternative_paths": ["Analytics Engineer in Platform"],
-        "readiness": {"estimate": "within_6_months", "note": "With the SQL course done."},
-        "summary": "Thank you for applying. You were a strong contender; here is what would make the difference.",
-        "follow_up_offered": true
-    })
-}
-
-/// A requisition managed by M1, an application by E1, and its decision if given.
+/// An application of E1 to a requisition managed by M1 and M2, rejected if asked.
 async fn setup(app: &TestApp, rejected: bool) -> Value {
-    let requisition = ok(app
-        .post_as(&portal(), "/v1/requisitions", &json!({"title": "Analyst", "department": "Finance", "hiring_manager_ids": ["M1", "M2"]}))
-        .await)
-    .await;
-    let application = ok(app
-        .post_as(
-            &portal(),
-            "/v1/applications",
-            &json!({"requisition_id": requisition["id"], "candidate_id": "E1"}),
-        )
-        .await)
-    .await;
+    let scenario = app.scenario().managers(&["M1", "M2"]);
     if rejected {
-        ok(app
-            .post_as(
-                &portal(),
-                &format!("/v1/applications/{}/decision", id(&application)),
-                &json!({"outcome": "rejected", "stage_reached": "final"}),
-            )
-            .await)
-        .await;
+        scenario.rejected().await.application
+    } else {
+        scenario.application().await.application
     }
-    application
 }
 
 async fn draft(app: &TestApp, application: &Value, document: Value) -> Value {
@@ -125,12 +91,7 @@ async fn a_manager_drafts_and_hr_reviews_returns_approves_releases_and_amends(ba
 
     let path = format!("/v1/feedback/{}", id(&created));
     let edited = ok(app
-        .as_(&manager, Method::PUT, &path)
-        .header("if-match", "\"1\"")
-        .json(&json!({"document": complete(), "internal_notes": format!("{MARKER} notes")}))
-        .send()
-        .await
-        .expect("request"))
+        .with_version(&manager, Method::PUT, &path, "\"1\"", &json!({"document": documents::complete(), "internal_notes": format!("{MARKER} notes")})).await)
     .await;
     assert_eq!(edited["version"], 2);
     let action_ids: Vec<&str> = edited["document"]["development_actions"]
@@ -144,12 +105,14 @@ async fn a_manager_drafts_and_hr_reviews_returns_approves_releases_and_amends(ba
     let submitted = ok(step(&app, &manager, &edited, "submit", None).await).await;
     assert_eq!(submitted["status"], "submitted");
     let locked = app
-        .as_(&manager, Method::PUT, &path)
-        .header("if-match", "\"3\"")
-        .json(&json!({"document": complete()}))
-        .send()
-        .await
-        .expect("request");
+        .with_version(
+            &manager,
+            Method::PUT,
+            &path,
+            "\"3\"",
+            &json!({"document": documents::complete()}),
+        )
+        .await;
     assert_problem(locked, 409).await;
 
     let returned = ok(step(
@@ -168,16 +131,18 @@ async fn a_manager_drafts_and_hr_reviews_returns_approves_releases_and_amends(ba
         "Please add evidence for the SQL gap."
     );
 
-    let mut improved = complete();
+    let mut improved = documents::complete();
     improved["assessments"][0]["evidence"] = json!("Two of three case answers lacked structure.");
     let version = seen_by_author["version"].as_i64().expect("version");
     ok(app
-        .as_(&manager, Method::PUT, &path)
-        .header("if-match", format!("\"{version}\""))
-        .json(&json!({"document": improved, "internal_notes": MARKER}))
-        .send()
-        .await
-        .expect("request"))
+        .with_version(
+            &manager,
+            Method::PUT,
+            &path,
+            format!("\"{version}\""),
+            &json!({"document": improved, "internal_notes": MARKER}),
+        )
+        .await)
     .await;
     let resubmitted = ok(step(&app, &manager, &created, "submit", None).await).await;
     assert_eq!(resubmitted["status"], "submitted");
@@ -279,7 +244,10 @@ async fn a_manager_drafts_and_hr_reviews_returns_approves_releases_and_amends(ba
     );
     let revisions = history["revisions"].as_array().expect("revisions");
     assert_eq!(revisions.len(), 2);
-    assert_eq!(revisions[0]["document"]["summary"], complete()["summary"]);
+    assert_eq!(
+        revisions[0]["document"]["summary"],
+        documents::complete()["summary"]
+    );
     assert_eq!(revisions[1]["note"], "Corrected the summary");
     assert_problem(app.get_as(&manager, &format!("{path}/history")).await, 403).await;
 }
@@ -292,7 +260,7 @@ async fn illegal_workflow_steps_are_refused_and_change_nothing(backend: Backend)
     let app = spawn_app(backend).await;
     let hr = Caller::hr("H1");
     let application = setup(&app, true).await;
-    let feedback = draft(&app, &application, complete()).await;
+    let feedback = draft(&app, &application, documents::complete()).await;
     for action in ["approve", "release"] {
         assert_problem(step(&app, &hr, &feedback, action, None).await, 409).await;
     }
@@ -309,16 +277,14 @@ async fn illegal_workflow_steps_are_refused_and_change_nothing(backend: Backend)
     )
     .await;
     let amend = app
-        .as_(
+        .with_version(
             &hr,
             Method::POST,
             &format!("/v1/feedback/{}/amend", id(&feedback)),
+            "\"1\"",
+            &json!({"document": documents::complete(), "note": "n"}),
         )
-        .header("if-match", "\"1\"")
-        .json(&json!({"document": complete(), "note": "n"}))
-        .send()
-        .await
-        .expect("request");
+        .await;
     assert_problem(amend, 409).await;
     ok(step(&app, &hr, &feedback, "submit", None).await).await;
     assert_problem(step(&app, &hr, &feedback, "submit", None).await, 409).await;
@@ -356,23 +322,21 @@ async fn a_tenant_may_skip_the_hr_review(backend: Backend) {
         false
     );
     let set = app
-        .as_(&hr, Method::PUT, "/v1/review-policy")
-        .json(&json!({"skip_hr_review": true}))
-        .send()
-        .await
-        .expect("request");
+        .put_as(&hr, "/v1/review-policy", &json!({"skip_hr_review": true}))
+        .await;
     assert_eq!(ok(set).await["skip_hr_review"], true);
     assert_problem(
-        app.as_(&Caller::manager("M1"), Method::PUT, "/v1/review-policy")
-            .json(&json!({"skip_hr_review": false}))
-            .send()
-            .await
-            .expect("request"),
+        app.put_as(
+            &Caller::manager("M1"),
+            "/v1/review-policy",
+            &json!({"skip_hr_review": false}),
+        )
+        .await,
         403,
     )
     .await;
     let application = setup(&app, true).await;
-    let feedback = draft(&app, &application, complete()).await;
+    let feedback = draft(&app, &application, documents::complete()).await;
     let submitted = ok(step(&app, &Caller::manager("M1"), &feedback, "submit", None).await).await;
     assert_eq!(submitted["status"], "approved");
     // Another tenant keeps the review step.
@@ -391,7 +355,7 @@ async fn of_two_editors_with_the_same_etag_exactly_one_wins(backend: Backend) {
     let feedback = draft(&app, &application, json!({})).await;
     let path = format!("/v1/feedback/{}", id(&feedback));
     let editors = ["M1", "M2", "M1", "M2", "M1", "M2"].map(|sub| {
-        let mut document = complete();
+        let mut document = documents::complete();
         document["summary"] = json!(format!("Written by {sub}"));
         app.as_(&Caller::manager(sub), Method::PUT, &path)
             .header("if-match", "\"1\"")
@@ -421,7 +385,7 @@ async fn a_raced_release_happens_once(backend: Backend) {
     let app = spawn_app(backend).await;
     let hr = Caller::hr("H1");
     let application = setup(&app, true).await;
-    let feedback = draft(&app, &application, complete()).await;
+    let feedback = draft(&app, &application, documents::complete()).await;
     ok(step(&app, &hr, &feedback, "submit", None).await).await;
     ok(step(&app, &hr, &feedback, "approve", None).await).await;
     let releases =
@@ -452,7 +416,7 @@ async fn internal_fields_never_reach_the_candidate_or_other_readers(backend: Bac
     let app = spawn_app(backend).await;
     let hr = Caller::hr("H1");
     let application = setup(&app, true).await;
-    let feedback = draft(&app, &application, complete()).await;
+    let feedback = draft(&app, &application, documents::complete()).await;
     ok(step(&app, &hr, &feedback, "submit", None).await).await;
     ok(step(
         &app,
@@ -519,7 +483,7 @@ async fn catalog_keys_are_checked_and_retired_keys_stay_valid_on_old_records(bac
     let app = spawn_app(backend).await;
     let hr = Caller::hr("H1");
     let application = setup(&app, false).await;
-    let mut bad = complete();
+    let mut bad = documents::complete();
     bad["reasons"] = json!(["skills_gap", "made_up"]);
     bad["assessments"][0]["competency"] = json!("telepathy");
     bad["development_actions"][0]["resource_url"] = json!("javascript:alert(1)");
@@ -546,30 +510,30 @@ async fn catalog_keys_are_checked_and_retired_keys_stay_valid_on_old_records(bac
         ]
     );
 
-    let mut with_timing = complete();
+    let mut with_timing = documents::complete();
     with_timing["reasons"] = json!(["readiness_timing"]);
     let feedback = draft(&app, &application, with_timing.clone()).await;
     let retired = app
-        .as_(
+        .with_version(
             &hr,
             Method::PATCH,
             "/v1/catalogs/reason-codes/readiness_timing",
+            "\"1\"",
+            &json!({"active": false}),
         )
-        .header("if-match", "\"1\"")
-        .json(&json!({"active": false}))
-        .send()
-        .await
-        .expect("request");
+        .await;
     assert_eq!(retired.status(), 200);
     let path = format!("/v1/feedback/{}", id(&feedback));
     // Keeping the retired key on this record is fine...
     ok(app
-        .as_(&Caller::manager("M1"), Method::PUT, &path)
-        .header("if-match", "\"1\"")
-        .json(&json!({"document": with_timing}))
-        .send()
-        .await
-        .expect("request"))
+        .with_version(
+            &Caller::manager("M1"),
+            Method::PUT,
+            &path,
+            "\"1\"",
+            &json!({"document": with_timing}),
+        )
+        .await)
     .await;
     // ...but a new record cannot pick it.
     let other = ok(app
@@ -629,7 +593,7 @@ async fn lists_give_hr_a_review_queue_and_managers_their_own(backend: Backend) {
     let app = spawn_app(backend).await;
     let hr = Caller::hr("H1");
     let first = setup(&app, true).await;
-    let queued = draft(&app, &first, complete()).await;
+    let queued = draft(&app, &first, documents::complete()).await;
     ok(step(&app, &hr, &queued, "submit", None).await).await;
     let other_req = ok(app
         .post_as(

@@ -132,6 +132,39 @@ impl TestApp {
             .await
             .expect("request")
     }
+
+    /// A POST without a body (workflow steps).
+    pub async fn post_empty(&self, caller: &Caller, path: &str) -> Response {
+        self.as_(caller, Method::POST, path)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn put_as(&self, caller: &Caller, path: &str, body: &Value) -> Response {
+        self.as_(caller, Method::PUT, path)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A write guarded by `If-Match` (`if_match` as sent, such as `"\"3\""`).
+    pub async fn with_version(
+        &self,
+        caller: &Caller,
+        method: Method,
+        path: &str,
+        if_match: impl AsRef<str>,
+        body: &Value,
+    ) -> Response {
+        self.as_(caller, method, path)
+            .header("if-match", if_match.as_ref())
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
 }
 
 /// The HR portal's service account in the default tenant.

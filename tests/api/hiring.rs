@@ -230,14 +230,11 @@ async fn requisition_status_moves_follow_the_lifecycle(backend: Backend) {
             .contains("cancelled"));
     }
     let missing = app
-        .as_(
+        .post_empty(
             &hr,
-            Method::POST,
             &format!("/v1/requisitions/{}/close", uuid::Uuid::now_v7()),
         )
-        .send()
-        .await
-        .expect("request");
+        .await;
     assert_problem(missing, 404).await;
 }
 
@@ -246,14 +243,8 @@ async fn requisition_lists_filter_and_scope_to_the_hiring_manager(backend: Backe
     let a = create_requisition(&app, "A", &["M1"]).await;
     let b = create_requisition(&app, "B", &["M1", "M2"]).await;
     let c = create_requisition(&app, "C", &["M2"]).await;
-    app.as_(
-        &portal(),
-        Method::POST,
-        &format!("/v1/requisitions/{}/close", id(&c)),
-    )
-    .send()
-    .await
-    .expect("close");
+    app.post_empty(&portal(), &format!("/v1/requisitions/{}/close", id(&c)))
+        .await;
     let ids = |page: &Value| -> Vec<String> {
         page["items"]
             .as_array()
@@ -711,11 +702,12 @@ async fn invalid_hiring_input_is_reported_per_field_and_changes_nothing(backend:
         .await;
     assert_problem(too_many, 422).await;
     let bad_ref = app
-        .as_(&portal(), Method::PUT, "/v1/requisitions/by-ref/bad%20ref")
-        .json(&requisition("T", &["M1"]))
-        .send()
-        .await
-        .expect("request");
+        .put_as(
+            &portal(),
+            "/v1/requisitions/by-ref/bad%20ref",
+            &requisition("T", &["M1"]),
+        )
+        .await;
     assert_problem(bad_ref, 404).await;
     let bad_id = app.get_as(&portal(), "/v1/requisitions/not-a-uuid").await;
     assert_problem(bad_id, 404).await;

@@ -7,6 +7,7 @@
 pub mod common;
 mod helpers;
 mod keys;
+mod scenario;
 
 mod audit;
 mod auth;

@@ -10,6 +10,7 @@ use debrief::storage::Store;
 use crate::backend_tests;
 use crate::common::Backend;
 use crate::helpers::{assert_problem, id, ok, portal, spawn_app, Caller, TestApp};
+use crate::scenario::documents;
 
 backend_tests!(
     the_export_holds_everything_about_the_subject_and_nothing_about_others,
@@ -28,76 +29,19 @@ async fn story(
     candidate: &'static str,
     marker: &str,
 ) -> (Value, Value) {
-    let portal = portal();
-    let application = ok(app
-        .post_as(
-            &portal,
-            "/v1/applications",
-            &json!({"requisition_id": requisition["id"], "candidate_id": candidate}),
-        )
-        .await)
-    .await;
-    ok(app
-        .post_as(
-            &portal,
-            &format!("/v1/applications/{}/decision", id(&application)),
-            &json!({"outcome": "rejected", "stage_reached": "final"}),
-        )
-        .await)
-    .await;
-    let document = |summary: &str| {
-        json!({
-            "reasons": ["skills_gap"],
-            "assessments": [{"competency": "communication", "level": "developing", "evidence": format!("{marker} evidence")}],
-            "strengths": [format!("{marker} strength")],
-            "improvement_areas": [{"description": format!("{marker} area")}],
-            "development_actions": [{"kind": "course", "title": format!("{marker} course"), "horizon": "short_term",
-                                     "description": format!("{marker} why")}],
-            "alternative_paths": [format!("{marker} path")],
-            "readiness": {"estimate": "within_6_months", "note": format!("{marker} readiness")},
-            "summary": format!("{marker} {summary}"),
-        })
-    };
-    let manager = Caller::manager("M1");
-    let mut feedback = ok(app
-        .post_as(
-            &manager,
-            &format!("/v1/applications/{}/feedback", id(&application)),
-            &json!({"document": document("summary"), "internal_notes": format!("{marker} internal")}),
-        )
-        .await)
-    .await;
-    let hr = Caller::hr("H1");
-    for (step, caller) in [
-        ("submit", manager.clone()),
-        ("approve", hr.clone()),
-        ("release", hr.clone()),
-    ] {
-        feedback = ok(app
-            .as_(
-                &caller,
-                Method::POST,
-                &format!("/v1/feedback/{}/{step}", id(&feedback)),
-            )
-            .send()
-            .await
-            .expect("step"))
+    let story = app
+        .scenario()
+        .on(requisition)
+        .candidate(candidate)
+        .document(documents::marked(marker, "summary"))
+        .notes(format!("{marker} internal"))
+        .released()
         .await;
-    }
+    let (application, mut feedback) = (story.application, story.feedback);
+    let (manager, hr) = (Caller::manager("M1"), Caller::hr("H1"));
     feedback = ok(app
-        .as_(
-            &hr,
-            Method::POST,
-            &format!("/v1/feedback/{}/amend", id(&feedback)),
-        )
-        .header("if-match", format!("\"{}\"", feedback["version"]))
-        .json(
-            &json!({"document": document("amended"), "note": format!("{marker} amend note"),
-                      "internal_notes": format!("{marker} internal 2")}),
-        )
-        .send()
-        .await
-        .expect("amend"))
+        .with_version(&hr, Method::POST, &format!("/v1/feedback/{}/amend", id(&feedback)), format!("\"{}\"", feedback["version"]), &json!({"document": documents::marked(marker, "amended"), "note": format!("{marker} amend note"),
+                      "internal_notes": format!("{marker} internal 2")}),).await)
     .await;
     let me = Caller::employee(candidate);
     let own = format!("/v1/me/feedback/{}", id(&feedback));
@@ -114,11 +58,12 @@ async fn story(
         .expect("action id")
         .to_owned();
     ok(app
-        .as_(&me, Method::PUT, &format!("{own}/actions/{action}"))
-        .json(&json!({"status": "in_progress", "note": format!("{marker} progress")}))
-        .send()
-        .await
-        .expect("progress"))
+        .put_as(
+            &me,
+            &format!("{own}/actions/{action}"),
+            &json!({"status": "in_progress", "note": format!("{marker} progress")}),
+        )
+        .await)
     .await;
     let follow_up = ok(app
         .post_as(
@@ -156,14 +101,11 @@ async fn export(app: &TestApp, subject: &str) -> reqwest::Response {
 }
 
 async fn erase(app: &TestApp, subject: &str) -> reqwest::Response {
-    app.as_(
+    app.post_empty(
         &Caller::hr("H1"),
-        Method::POST,
         &format!("/v1/subjects/{subject}/erasure"),
     )
-    .send()
     .await
-    .expect("erase")
 }
 
 async fn store(app: &TestApp) -> Store {
@@ -415,14 +357,8 @@ async fn erasure_deletes_free_text_replaces_the_id_everywhere_and_keeps_aggregat
     assert!(again.headers().get("idempotent-replayed").is_none());
     // HR only.
     assert_problem(
-        app.as_(
-            &Caller::manager("M1"),
-            Method::POST,
-            "/v1/subjects/E2/erasure",
-        )
-        .send()
-        .await
-        .expect("erase"),
+        app.post_empty(&Caller::manager("M1"), "/v1/subjects/E2/erasure")
+            .await,
         403,
     )
     .await;
@@ -437,20 +373,16 @@ async fn a_legal_hold_blocks_erasure_and_retention_until_lifted(backend: Backend
     let hold_path = format!("/v1/applications/{}/legal-hold", id(&application));
     assert_problem(app.get_as(&hr, &hold_path).await, 404).await;
     // Validation first: an empty reason changes nothing.
-    let empty = app
-        .as_(&hr, Method::PUT, &hold_path)
-        .json(&json!({"reason": "  "}))
-        .send()
-        .await
-        .expect("put");
+    let empty = app.put_as(&hr, &hold_path, &json!({"reason": "  "})).await;
     assert_problem(empty, 422).await;
     assert_problem(app.get_as(&hr, &hold_path).await, 404).await;
     let hold = ok(app
-        .as_(&hr, Method::PUT, &hold_path)
-        .json(&json!({"reason": "Tribunal claim 2026/114"}))
-        .send()
-        .await
-        .expect("put"))
+        .put_as(
+            &hr,
+            &hold_path,
+            &json!({"reason": "Tribunal claim 2026/114"}),
+        )
+        .await)
     .await;
     assert_eq!(hold["reason"], "Tribunal claim 2026/114");
     assert_eq!(hold["placed_by"], "H1");
@@ -539,11 +471,12 @@ async fn a_legal_hold_blocks_erasure_and_retention_until_lifted(backend: Backend
 }
 
 async fn set_retention(app: &TestApp, caller: &Caller, months: Value) -> reqwest::Response {
-    app.as_(caller, Method::PUT, "/v1/retention-policy")
-        .json(&json!({"months_after_decision": months}))
-        .send()
-        .await
-        .expect("put")
+    app.put_as(
+        caller,
+        "/v1/retention-policy",
+        &json!({"months_after_decision": months}),
+    )
+    .await
 }
 
 async fn retention_anonymises_what_expired_in_tenants_with_a_policy_only(backend: Backend) {

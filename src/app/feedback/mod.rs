@@ -13,13 +13,12 @@ use crate::domain::feedback::{
 };
 use crate::domain::{ApplicationId, Checked, FeedbackId, FieldError, Principal, RequisitionId};
 use crate::storage::{
-    now, AuditRecord, Db, Feedback, FeedbackEvent, FeedbackFilter, FeedbackRevision,
-    FeedbackUpdate, NewFeedback,
+    now, Db, Feedback, FeedbackEvent, FeedbackFilter, FeedbackRevision, FeedbackUpdate, NewFeedback,
 };
 
 use super::idempotency::{create_once, Created, Once};
 use super::{
-    actor, applications, audit_reads, authorize, ensure_requisition_visible, App, AppError,
+    applications, audit_reads, authorize, ensure_requisition_visible, record, App, AppError,
     AppResult, Page, PageRequest,
 };
 
@@ -199,16 +198,12 @@ impl FeedbackUseCases<'_> {
         let mut tx = connection.begin().await?;
         let mut db = tx.db();
         db.set_review_policy(tenant, policy).await?;
-        db.record_audit(
-            tenant,
-            &actor(principal),
-            AuditRecord {
-                action: "review_policy.update",
-                resource_type: "tenant",
-                resource_id: tenant.to_string(),
-                candidate: None,
-                details: serde_json::json!({"skip_hr_review": policy.skip_hr_review}),
-            },
+        record(
+            &mut db,
+            principal,
+            "review_policy.update",
+            &("tenant", tenant.to_string(), None),
+            serde_json::json!({"skip_hr_review": policy.skip_hr_review}),
         )
         .await?;
         tx.commit().await?;
@@ -274,26 +269,4 @@ async fn checked(
     } else {
         Err(AppError::Validation(errors))
     }
-}
-
-async fn record(
-    db: &mut Db<'_>,
-    principal: &Principal,
-    action: &str,
-    feedback: &Feedback,
-    details: serde_json::Value,
-) -> AppResult<()> {
-    db.record_audit(
-        principal.tenant(),
-        &actor(principal),
-        AuditRecord {
-            action,
-            resource_type: "feedback",
-            resource_id: feedback.id.to_string(),
-            candidate: Some(&feedback.candidate_id),
-            details,
-        },
-    )
-    .await?;
-    Ok(())
 }

@@ -11,8 +11,8 @@ use crate::domain::hiring::ApplicationStatus;
 use crate::domain::{bounded_text, Checked, FeedbackId, Precondition, Principal};
 use crate::storage::{now, Connection, Feedback, FeedbackUpdate};
 
-use super::{checked, record, under_document, visible, Amendment, Draft, FeedbackUseCases};
-use crate::app::{authorize, expected_version, AppError, AppResult, ATTEMPTS};
+use super::{checked, under_document, visible, Amendment, Draft, FeedbackUseCases};
+use crate::app::{authorize, expected_version, record, AppError, AppResult, ATTEMPTS};
 
 /// One workflow step to apply.
 struct Step<'a> {
