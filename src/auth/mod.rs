@@ -66,7 +66,7 @@ impl Authenticator {
         let keys = match &auth.keys {
             KeySettings::Development | KeySettings::SharedSecret(_) => {
                 let secret = hs256_secret(settings)?;
-                KeySource::Secret(DecodingKey::from_secret(secret.expose_secret().as_bytes()))
+                KeySource::Secret(DecodingKey::from_secret(secret.expose_secret().as_bytes())?)
             }
             KeySettings::PublicKeyFiles(files) => KeySource::from_pem_files(files)?,
             KeySettings::Jwks(jwks) => KeySource::jwks(jwks.clone())?,
@@ -273,7 +273,7 @@ pub fn mint_token(settings: &Settings, request: &TokenRequest) -> anyhow::Result
     Ok(encode(
         &Header::new(Algorithm::HS256),
         &claims,
-        &EncodingKey::from_secret(secret.expose_secret().as_bytes()),
+        &EncodingKey::from_secret(secret.expose_secret().as_bytes())?,
     )?)
 }
 

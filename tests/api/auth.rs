@@ -27,7 +27,7 @@ fn sign(app: &TestApp, claims: &Value, secret: Option<&str>) -> String {
     encode(
         &Header::new(Algorithm::HS256),
         claims,
-        &EncodingKey::from_secret(secret.as_bytes()),
+        &EncodingKey::from_secret(secret.as_bytes()).expect("hmac key"),
     )
     .expect("sign")
 }

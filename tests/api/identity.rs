@@ -230,7 +230,7 @@ async fn the_negative_token_corpus_is_refused_with_401(backend: Backend) {
         jsonwebtoken::encode(
             &header(Algorithm::HS256, "rsa-1"),
             &claims(),
-            &EncodingKey::from_secret(rsa.public_pem.as_bytes()),
+            &EncodingKey::from_secret(rsa.public_pem.as_bytes()).expect("hmac key"),
         )
         .expect("sign"),
     );
