@@ -85,6 +85,7 @@ pub struct NewCatalogEntry {
 /// A change to a catalog entry; omitted fields stay as they are. At least one field.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(min_properties = 1)]
 pub struct CatalogEntryChange {
     #[schema(nullable = false, min_length = 1, max_length = 120)]
     #[serde(default, deserialize_with = "non_null")]

@@ -45,10 +45,6 @@ pub const API_VERSION: &str = "0.1.0";
 )]
 struct ApiDoc;
 
-/// Change documents that must name at least one field. utoipa-gen 5.5 writes
-/// `#[schema(min_properties)]` as `maxProperties`, so `minProperties` is set here instead.
-const AT_LEAST_ONE_FIELD: &[&str] = &["CatalogEntryChange", "RequisitionChangeBody"];
-
 /// Item bounds of string arrays in request bodies, which utoipa has no attribute for:
 /// (schema, property, min length, max length); `FeedbackDocument::normalise` and the handlers
 /// enforce the same.
@@ -145,10 +141,13 @@ fn request_schemas(api: &OpenApiDoc) -> BTreeSet<String> {
             .into_iter()
             .flatten()
         {
-            if let Some(body) = &operation.request_body {
+            if let Some(RefOr::T(body)) = &operation.request_body {
                 body.content
                     .values()
-                    .filter_map(|c| c.schema.as_ref())
+                    .filter_map(|c| match c {
+                        RefOr::T(c) => c.schema.as_ref(),
+                        RefOr::Ref(_) => None,
+                    })
                     .for_each(|s| refs(s, &mut pending));
             }
         }
@@ -194,15 +193,13 @@ pub fn openapi() -> OpenApiDoc {
         RefOr::T(problem_response("An error, as a problem document")),
     );
     document_text_rules(components, &request_schemas);
-    for name in AT_LEAST_ONE_FIELD {
-        if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(*name) {
-            object.min_properties = Some(1);
-        }
-    }
     for (path, item) in api.paths.paths.iter_mut() {
         for (method, operation) in operations_mut(item) {
             // An HTTP parameter is present or absent, never null (utoipa marks `Option` nullable).
             for parameter in operation.parameters.iter_mut().flatten() {
+                let RefOr::T(parameter) = parameter else {
+                    continue;
+                };
                 if let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut() {
                     if let SchemaType::Array(types) = &object.schema_type {
                         let types: Vec<Type> = types
@@ -257,6 +254,10 @@ fn add_error_responses(path: &str, method: &str, operation: &mut Operation) {
     let has = |location: ParameterIn, name: &str| {
         parameters
             .iter()
+            .filter_map(|p| match p {
+                RefOr::T(p) => Some(p),
+                RefOr::Ref(_) => None,
+            })
             .any(|p| p.parameter_in == location && (name.is_empty() || p.name == name))
     };
     let body = operation.request_body.is_some();

@@ -119,6 +119,7 @@ pub struct SyncedRequisition {
 /// A change to a requisition; omitted fields stay as they are. At least one field.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(min_properties = 1)]
 pub struct RequisitionChangeBody {
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false, min_length = 1, max_length = 200)]

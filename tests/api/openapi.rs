@@ -97,3 +97,15 @@ fn text_fields_document_the_pattern_that_validation_enforces() {
         );
     }
 }
+
+/// utoipa-gen 5.5 wrote `#[schema(min_properties)]` as `maxProperties` (the document patched it
+/// after generation); 6 writes it right, and this keeps it so.
+#[test]
+fn change_documents_need_at_least_one_field_and_set_no_maximum() {
+    let spec: Value = serde_json::from_str(&debrief::http::openapi_json()).expect("json");
+    for schema in ["CatalogEntryChange", "RequisitionChangeBody"] {
+        let schema = &spec["components"]["schemas"][schema];
+        assert_eq!(schema["minProperties"], 1, "{schema}");
+        assert!(schema.get("maxProperties").is_none(), "{schema}");
+    }
+}
