@@ -16,7 +16,6 @@ use std::path::Path;
 use jsonwebtoken::{
     decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation,
 };
-use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde_json::Value;
@@ -198,7 +197,8 @@ pub fn hs256_secret(settings: &Settings) -> anyhow::Result<SecretString> {
     }
     fs::create_dir_all(&settings.data_dir)?;
     let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
+    aws_lc_rs::rand::fill(&mut bytes)
+        .map_err(|_| anyhow::anyhow!("the system random number generator failed"))?;
     let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     write_private(&path, &secret)?;
     Ok(SecretString::from(secret))
