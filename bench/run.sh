@@ -8,7 +8,8 @@
 # Settings (environment): BENCH_POSTGRES_URL (an admin URL, default the local trust-auth
 # server), BENCH_DB (debrief_bench; kept between runs, BENCH_RESEED=1 rebuilds it),
 # BENCH_DURATION (seconds per measurement, 15), BENCH_CONNECTIONS (16), BENCH_LARGE (rows of
-# the large review queue, 1000000).
+# the large review queue, 1000000), BENCH_BIN (a binary to measure instead of building the
+# release binary of this checkout: to compare two builds in one session).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -22,7 +23,7 @@ EMPLOYEES=20000 RELEASED=100000 DRAFTS=10000 SUBMITTED=5000
 SMALL=10000 LARGE=${BENCH_LARGE:-1000000}
 SEED_VERSION="2026-11-25.1 $EMPLOYEES $RELEASED $DRAFTS $SUBMITTED $SMALL $LARGE"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/debrief-target}
-BIN="$CARGO_TARGET_DIR/release/debrief"
+BIN=${BENCH_BIN:-$CARGO_TARGET_DIR/release/debrief}
 VENV=${BENCH_VENV:-/var/tmp/debrief-bench-venv}
 WORK=$(mktemp -d /var/tmp/debrief-bench.XXXXXX)
 RESULTS="$WORK/results"
@@ -44,8 +45,10 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$VENV/bin/pip" install --quiet -r bench/requirements.txt
 fi
 
-step "Release build"
-cargo build --release --locked --quiet
+if [ -z "${BENCH_BIN:-}" ]; then
+  step "Release build"
+  cargo build --release --locked --quiet
+fi
 
 # The service's environment: HS256 unless a run says otherwise; bench issuer.
 SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=' | head -c 48)

@@ -1,6 +1,7 @@
 //! Applications: candidacies and their decisions.
 
 use chrono::{DateTime, Utc};
+use sqlx::AssertSqlSafe;
 
 use crate::domain::hiring::{ApplicationDraft, ApplicationStatus, ExternalRef, Outcome, Stage};
 use crate::domain::{ApplicationId, EmployeeId, RequisitionId, TenantId};
@@ -37,7 +38,8 @@ impl Db<'_> {
              values ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)
              returning {APPLICATION_COLUMNS}"
         );
-        Ok(on_db!(self, c => sqlx::query_as::<_, Application>(&sql)
+        Ok(
+            on_db!(self, c => sqlx::query_as::<_, Application>(AssertSqlSafe(sql.as_str()))
             .bind(ApplicationId::generate())
             .bind(tenant)
             .bind(draft.requisition_id)
@@ -47,7 +49,8 @@ impl Db<'_> {
             .bind(draft.stage_reached)
             .bind(at)
             .fetch_one(&mut *c)
-            .await)?)
+            .await)?,
+        )
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -59,11 +62,13 @@ impl Db<'_> {
         let sql = format!(
             "select {APPLICATION_COLUMNS} from applications where tenant_id = $1 and id = $2"
         );
-        Ok(on_db!(self, c => sqlx::query_as::<_, Application>(&sql)
+        Ok(
+            on_db!(self, c => sqlx::query_as::<_, Application>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(id)
             .fetch_optional(&mut *c)
-            .await)?)
+            .await)?,
+        )
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -75,11 +80,13 @@ impl Db<'_> {
         let sql = format!(
             "select {APPLICATION_COLUMNS} from applications where tenant_id = $1 and external_ref = $2"
         );
-        Ok(on_db!(self, c => sqlx::query_as::<_, Application>(&sql)
+        Ok(
+            on_db!(self, c => sqlx::query_as::<_, Application>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(external_ref)
             .fetch_optional(&mut *c)
-            .await)?)
+            .await)?,
+        )
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -102,7 +109,8 @@ impl Db<'_> {
              order by a.id
              limit $7"
         );
-        Ok(on_db!(self, c => sqlx::query_as::<_, Application>(&sql)
+        Ok(
+            on_db!(self, c => sqlx::query_as::<_, Application>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(filter.requisition_id)
             .bind(filter.candidate_id.as_ref())
@@ -111,7 +119,8 @@ impl Db<'_> {
             .bind(filter.after)
             .bind(i64::from(limit))
             .fetch_all(&mut *c)
-            .await)?)
+            .await)?,
+        )
     }
 
     /// The candidate's own applications, newest first.
@@ -156,7 +165,8 @@ impl Db<'_> {
              where tenant_id = $1 and id = $2 and status = 'active'
              returning {APPLICATION_COLUMNS}"
         );
-        Ok(on_db!(self, c => sqlx::query_as::<_, Application>(&sql)
+        Ok(
+            on_db!(self, c => sqlx::query_as::<_, Application>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(id)
             .bind(outcome.status())
@@ -164,7 +174,8 @@ impl Db<'_> {
             .bind(now())
             .bind(decided_by)
             .fetch_optional(&mut *c)
-            .await)?)
+            .await)?,
+        )
     }
 
     /// Moves an application to `stage` if it is still at `version`; `None` otherwise.
@@ -181,13 +192,15 @@ impl Db<'_> {
              where tenant_id = $1 and id = $2 and version = $3
              returning {APPLICATION_COLUMNS}"
         );
-        Ok(on_db!(self, c => sqlx::query_as::<_, Application>(&sql)
+        Ok(
+            on_db!(self, c => sqlx::query_as::<_, Application>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(id)
             .bind(version)
             .bind(stage)
             .bind(now())
             .fetch_optional(&mut *c)
-            .await)?)
+            .await)?,
+        )
     }
 }

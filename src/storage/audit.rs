@@ -3,6 +3,7 @@
 
 use crate::domain::audit::AuditQuery;
 use crate::domain::{AuditEventId, EmployeeId, Principal, TenantId};
+use sqlx::AssertSqlSafe;
 
 use super::rows::AuditEvent;
 use super::{now, on_db, Db, StorageResult};
@@ -122,7 +123,7 @@ impl Db<'_> {
         );
         let at = now();
         on_db!(self, c => {
-            let mut query = sqlx::query(&sql)
+            let mut query = sqlx::query(AssertSqlSafe(sql.as_str()))
                 .bind(tenant)
                 .bind(at)
                 .bind(&audit.actor)

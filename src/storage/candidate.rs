@@ -1,5 +1,6 @@
 //! The candidate's side: released feedback, acknowledgements, progress, follow-ups.
 
+use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -93,7 +94,7 @@ impl Db<'_> {
              order by f.id desc
              limit $4"
         );
-        let rows = on_db!(self, c => sqlx::query_as::<_, ReleasedFeedback>(&sql)
+        let rows = on_db!(self, c => sqlx::query_as::<_, ReleasedFeedback>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(candidate)
             .bind(position)
@@ -127,7 +128,7 @@ impl Db<'_> {
              where f.tenant_id = $1 and f.candidate_id = $2 and f.status = 'released' and f.id = $3"
         );
         Ok(
-            on_db!(self, c => sqlx::query_as::<_, ReleasedFeedback>(&sql)
+            on_db!(self, c => sqlx::query_as::<_, ReleasedFeedback>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(candidate)
             .bind(id)
@@ -152,7 +153,7 @@ impl Db<'_> {
             placeholders(2, ids.len())
         );
         let rows = on_db!(self, c => {
-            let mut query = sqlx::query_as::<_, Keyed<Acknowledgement>>(&sql).bind(tenant);
+            let mut query = sqlx::query_as::<_, Keyed<Acknowledgement>>(AssertSqlSafe(sql.as_str())).bind(tenant);
             for id in ids {
                 query = query.bind(id);
             }
@@ -189,7 +190,7 @@ impl Db<'_> {
             placeholders(2, ids.len())
         );
         let rows = on_db!(self, c => {
-            let mut query = sqlx::query_as::<_, Keyed<ActionProgress>>(&sql).bind(tenant);
+            let mut query = sqlx::query_as::<_, Keyed<ActionProgress>>(AssertSqlSafe(sql.as_str())).bind(tenant);
             for id in ids {
                 query = query.bind(id);
             }
@@ -278,7 +279,8 @@ impl Db<'_> {
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
              returning {FOLLOW_UP_COLUMNS}"
         );
-        Ok(on_db!(self, c => sqlx::query_as::<_, FollowUp>(&sql)
+        Ok(
+            on_db!(self, c => sqlx::query_as::<_, FollowUp>(AssertSqlSafe(sql.as_str()))
             .bind(FollowUpId::generate())
             .bind(tenant)
             .bind(new.feedback.id)
@@ -290,7 +292,8 @@ impl Db<'_> {
             .bind(FollowUpStatus::Open)
             .bind(new.at)
             .fetch_one(&mut *c)
-            .await)?)
+            .await)?,
+        )
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -302,11 +305,13 @@ impl Db<'_> {
         let sql = format!(
             "select {FOLLOW_UP_COLUMNS} from follow_up_requests where tenant_id = $1 and id = $2"
         );
-        Ok(on_db!(self, c => sqlx::query_as::<_, FollowUp>(&sql)
+        Ok(
+            on_db!(self, c => sqlx::query_as::<_, FollowUp>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(id)
             .fetch_optional(&mut *c)
-            .await)?)
+            .await)?,
+        )
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -330,7 +335,8 @@ impl Db<'_> {
              order by u.id
              limit $8"
         );
-        Ok(on_db!(self, c => sqlx::query_as::<_, FollowUp>(&sql)
+        Ok(
+            on_db!(self, c => sqlx::query_as::<_, FollowUp>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(filter.status)
             .bind(filter.addressee)
@@ -340,7 +346,8 @@ impl Db<'_> {
             .bind(filter.after)
             .bind(i64::from(limit))
             .fetch_all(&mut *c)
-            .await)?)
+            .await)?,
+        )
     }
 
     /// Answers an open request; `None` if it is no longer open (or missing).
@@ -359,7 +366,8 @@ impl Db<'_> {
              where tenant_id = $1 and id = $2 and status = 'open'
              returning {FOLLOW_UP_COLUMNS}"
         );
-        Ok(on_db!(self, c => sqlx::query_as::<_, FollowUp>(&sql)
+        Ok(
+            on_db!(self, c => sqlx::query_as::<_, FollowUp>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(id)
             .bind(answer.status())
@@ -367,6 +375,7 @@ impl Db<'_> {
             .bind(by)
             .bind(at)
             .fetch_optional(&mut *c)
-            .await)?)
+            .await)?,
+        )
     }
 }

@@ -1,5 +1,6 @@
 //! Tenants, their settings and their catalogs.
 
+use sqlx::AssertSqlSafe;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -52,7 +53,8 @@ impl Db<'_> {
              values ($1, $2, $3, $4, $5, true, 1, $6, $6)
              returning {ENTRY_COLUMNS}"
         );
-        Ok(on_db!(self, c => sqlx::query_as::<_, CatalogEntry>(&sql)
+        Ok(
+            on_db!(self, c => sqlx::query_as::<_, CatalogEntry>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(kind.as_str())
             .bind(&entry.key)
@@ -60,7 +62,8 @@ impl Db<'_> {
             .bind(entry.description.as_str())
             .bind(at)
             .fetch_one(&mut *c)
-            .await)?)
+            .await)?,
+        )
     }
 
     /// Up to `limit` entries in key order, after `filter.after`.
@@ -78,14 +81,16 @@ impl Db<'_> {
              order by key
              limit $5"
         );
-        Ok(on_db!(self, c => sqlx::query_as::<_, CatalogEntry>(&sql)
+        Ok(
+            on_db!(self, c => sqlx::query_as::<_, CatalogEntry>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(kind.as_str())
             .bind(filter.after.as_deref().unwrap_or(""))
             .bind(filter.active)
             .bind(i64::from(limit))
             .fetch_all(&mut *c)
-            .await)?)
+            .await)?,
+        )
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -98,12 +103,14 @@ impl Db<'_> {
         let sql = format!(
             "select {ENTRY_COLUMNS} from catalog_entries where tenant_id = $1 and kind = $2 and key = $3"
         );
-        Ok(on_db!(self, c => sqlx::query_as::<_, CatalogEntry>(&sql)
+        Ok(
+            on_db!(self, c => sqlx::query_as::<_, CatalogEntry>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(kind.as_str())
             .bind(key)
             .fetch_optional(&mut *c)
-            .await)?)
+            .await)?,
+        )
     }
 
     /// Applies `change` if the entry is still at `version`; `None` otherwise.
@@ -126,7 +133,8 @@ impl Db<'_> {
              where tenant_id = $1 and kind = $2 and key = $3 and version = $4
              returning {ENTRY_COLUMNS}"
         );
-        Ok(on_db!(self, c => sqlx::query_as::<_, CatalogEntry>(&sql)
+        Ok(
+            on_db!(self, c => sqlx::query_as::<_, CatalogEntry>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(kind.as_str())
             .bind(key)
@@ -136,7 +144,8 @@ impl Db<'_> {
             .bind(change.active)
             .bind(now())
             .fetch_optional(&mut *c)
-            .await)?)
+            .await)?,
+        )
     }
 
     /// The keys of both catalogs that are active now: (reason codes, competencies).

@@ -50,7 +50,7 @@ macro_rules! name_codec {
         {
             fn encode_by_ref(
                 &self,
-                buf: &mut <DB as Database>::ArgumentBuffer<'q>,
+                buf: &mut <DB as Database>::ArgumentBuffer,
             ) -> Result<IsNull, BoxDynError> {
                 <&'q str as Encode<'q, DB>>::encode(Named::as_str(*self), buf)
             }
@@ -93,7 +93,7 @@ macro_rules! text_id_codec {
         {
             fn encode_by_ref(
                 &self,
-                buf: &mut <DB as Database>::ArgumentBuffer<'q>,
+                buf: &mut <DB as Database>::ArgumentBuffer,
             ) -> Result<IsNull, BoxDynError> {
                 <String as Encode<'q, DB>>::encode(self.as_str().to_owned(), buf)
             }
@@ -137,7 +137,7 @@ macro_rules! uuid_id_codec {
         {
             fn encode_by_ref(
                 &self,
-                buf: &mut <DB as Database>::ArgumentBuffer<'q>,
+                buf: &mut <DB as Database>::ArgumentBuffer,
             ) -> Result<IsNull, BoxDynError> {
                 <Uuid as Encode<'q, DB>>::encode(self.as_uuid(), buf)
             }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
+use sqlx::AssertSqlSafe;
 
 use crate::domain::feedback::{FeedbackAction, FeedbackDocument, FeedbackStatus};
 use crate::domain::{EmployeeId, FeedbackId, RequisitionId, TenantId};
@@ -58,7 +59,8 @@ impl Db<'_> {
              values ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, 1, $10, $10)
              returning {FEEDBACK_COLUMNS}"
         );
-        Ok(on_db!(self, c => sqlx::query_as::<_, Feedback>(&sql)
+        Ok(
+            on_db!(self, c => sqlx::query_as::<_, Feedback>(AssertSqlSafe(sql.as_str()))
             .bind(FeedbackId::generate())
             .bind(tenant)
             .bind(new.application.id)
@@ -70,7 +72,8 @@ impl Db<'_> {
             .bind(new.internal_notes)
             .bind(new.at)
             .fetch_one(&mut *c)
-            .await)?)
+            .await)?,
+        )
     }
 
     /// The feedback, if `manager` is `None` (the whole tenant) or a hiring manager of its
@@ -89,12 +92,14 @@ impl Db<'_> {
                      select 1 from requisition_people p
                      where p.requisition_id = f.requisition_id and p.relation = 'hiring_manager' and p.person_id = $3))"
         );
-        Ok(on_db!(self, c => sqlx::query_as::<_, Feedback>(&sql)
+        Ok(
+            on_db!(self, c => sqlx::query_as::<_, Feedback>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(id)
             .bind(manager)
             .fetch_optional(&mut *c)
-            .await)?)
+            .await)?,
+        )
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -117,7 +122,8 @@ impl Db<'_> {
              order by f.id
              limit $7"
         );
-        Ok(on_db!(self, c => sqlx::query_as::<_, Feedback>(&sql)
+        Ok(
+            on_db!(self, c => sqlx::query_as::<_, Feedback>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(filter.status)
             .bind(filter.requisition_id)
@@ -126,7 +132,8 @@ impl Db<'_> {
             .bind(filter.after)
             .bind(i64::from(limit))
             .fetch_all(&mut *c)
-            .await)?)
+            .await)?,
+        )
     }
 
     /// Writes `next` over the row if it is still at `version`; `false` if it is not.

@@ -1,12 +1,12 @@
 //! Storage: one closed set of two backends, and the handles a use case runs its statements on.
 //!
-//! `Store` is an enum rather than a trait object because the set is closed and an exhaustive
-//! `match` makes a method missing on one backend a compile error. A use case takes one
-//! `Connection` from the pool (`Store::acquire`) and runs every statement on it, or opens one
-//! `Tx` on it for a write: one checkout per request. Statements are methods of `Db`, the
-//! executor both hand out; where the SQL is the same on both backends (most of it: `$n`
+//! The pool inside `Store` is an enum rather than a trait object because the set is closed
+//! and an exhaustive `match` makes a method missing on one backend a compile error. A use case
+//! takes one `Connection` from the pool (`Store::acquire`) and runs every statement on it, or
+//! opens one `Tx` on it for a write: one checkout per request. Statements are methods of `Db`,
+//! the executor both hand out; where the SQL is the same on both backends (most of it: `$n`
 //! placeholders, `returning` and `on conflict` work on both), `on_db!` writes the body once
-//! and expands it per backend.
+//! and expands it per backend, within the connection's deadline (`Watch`).
 
 mod applications;
 mod audit;
@@ -20,7 +20,9 @@ mod requisitions;
 mod retention;
 mod rows;
 
+use std::future::Future;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -53,44 +55,125 @@ static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 
 /// The database, either backend.
 #[derive(Clone, Debug)]
-pub enum Store {
+pub struct Store {
+    pool: Pool,
+    /// How long the client waits for any one statement's answer (see `Watch`).
+    deadline: Duration,
+}
+
+#[derive(Clone, Debug)]
+enum Pool {
     Postgres(PgPool),
     Sqlite(SqlitePool),
 }
 
+/// The client's wait for an answer is the server's own limit (`statement_timeout`, the SQLite
+/// busy timeout) plus this: the server's timeout, a clean error on a reusable connection,
+/// normally wins; the client's deadline is for a server that does not answer at all.
+const DEADLINE_MARGIN: Duration = Duration::from_secs(1);
+
 /// One connection taken from the pool, returned when dropped.
-pub enum Connection {
+pub struct Connection {
+    pooled: Pooled,
+    watch: Watch,
+}
+
+enum Pooled {
     Postgres(PoolConnection<Postgres>),
     Sqlite(PoolConnection<Sqlite>),
 }
 
 /// A transaction on a `Connection`; rolled back when dropped without `commit`.
-pub enum Tx<'c> {
+pub struct Tx<'c> {
+    open: Open<'c>,
+    watch: &'c Watch,
+}
+
+enum Open<'c> {
     Postgres(sqlx::Transaction<'c, Postgres>),
     Sqlite(sqlx::Transaction<'c, Sqlite>),
 }
 
 /// What statements run on: a connection, or the connection of a transaction.
-pub enum Db<'c> {
+pub struct Db<'c> {
+    on: On<'c>,
+    watch: &'c Watch,
+}
+
+pub(crate) enum On<'c> {
     Postgres(&'c mut PgConnection),
     Sqlite(&'c mut SqliteConnection),
 }
 
-/// Runs the same body against whichever backend `$db` (a `&mut Db`) holds, with `$c` bound to
-/// the backend's connection.
-macro_rules! on_db {
-    ($db:expr, $c:ident => $body:expr) => {
-        match $db {
-            $crate::storage::Db::Postgres(connection) => {
-                let $c: &mut sqlx::PgConnection = &mut **connection;
-                $body
+/// Bounds every statement on a connection and remembers one that was cut short.
+///
+/// A statement that did not finish — its deadline passed (the server went silent: a dead host,
+/// a partition) or its request was dropped mid-await (the client went away) — leaves the
+/// connection in an unknown state, and returning it to the pool would be worse than useless:
+/// the pool pings a returned connection with no deadline (transact-rs/sqlx#4349, in 0.8 and
+/// 0.9), so a silent one would hold its pool slot until TCP gives up, a quarter of an hour
+/// later. Such a connection is closed instead (`Drop for Connection`), which sqlx bounds.
+struct Watch {
+    deadline: Duration,
+    unfinished: AtomicBool,
+}
+
+impl Watch {
+    async fn run<T>(
+        &self,
+        statement: impl Future<Output = Result<T, sqlx::Error>>,
+    ) -> Result<T, sqlx::Error> {
+        self.unfinished.store(true, Ordering::Relaxed);
+        let outcome = tokio::time::timeout(self.deadline, statement).await;
+        match outcome {
+            Err(_) => Err(sqlx::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("the database did not answer within {:?}", self.deadline),
+            ))),
+            // An answer from the server, even an error, leaves the connection usable; a broken
+            // connection (I/O, TLS, protocol) stays marked and is closed.
+            Ok(Ok(value)) => {
+                self.unfinished.store(false, Ordering::Relaxed);
+                Ok(value)
             }
-            $crate::storage::Db::Sqlite(connection) => {
-                let $c: &mut sqlx::SqliteConnection = &mut **connection;
-                $body
+            Ok(Err(error)) => {
+                if matches!(error, sqlx::Error::Database(_) | sqlx::Error::RowNotFound) {
+                    self.unfinished.store(false, Ordering::Relaxed);
+                }
+                Err(error)
             }
         }
-    };
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        if self.watch.unfinished.load(Ordering::Relaxed) {
+            match &mut self.pooled {
+                Pooled::Postgres(c) => c.close_on_drop(),
+                Pooled::Sqlite(c) => c.close_on_drop(),
+            }
+        }
+    }
+}
+
+/// Runs the same body against whichever backend `$db` (a `&mut Db`) holds, with `$c` bound to
+/// the backend's connection, within the connection's deadline (`Watch`).
+macro_rules! on_db {
+    ($db:expr, $c:ident => $body:expr) => {{
+        let db: &mut $crate::storage::Db<'_> = $db;
+        let watch = db.watch;
+        match &mut db.on {
+            $crate::storage::On::Postgres(connection) => {
+                let $c: &mut sqlx::PgConnection = &mut **connection;
+                watch.run(async { $body }).await
+            }
+            $crate::storage::On::Sqlite(connection) => {
+                let $c: &mut sqlx::SqliteConnection = &mut **connection;
+                watch.run(async { $body }).await
+            }
+        }
+    }};
 }
 pub(crate) use on_db;
 
@@ -185,7 +268,7 @@ impl Store {
                     .test_before_acquire(false)
                     .connect_with(options)
                     .await?;
-                Ok(Self::Sqlite(pool))
+                Ok(Self::new(Pool::Sqlite(pool), settings))
             }
             Backend::Postgres => {
                 let timeout_ms = pool.statement_timeout.as_millis().to_string();
@@ -205,23 +288,30 @@ impl Store {
                     .test_before_acquire(false)
                     .idle_timeout(Duration::from_secs(300))
                     .connect_lazy_with(options);
-                Ok(Self::Postgres(pool))
+                Ok(Self::new(Pool::Postgres(pool), settings))
             }
         }
     }
 
+    fn new(pool: Pool, settings: &DatabaseSettings) -> Self {
+        Store {
+            pool,
+            deadline: settings.pool.statement_timeout + DEADLINE_MARGIN,
+        }
+    }
+
     pub fn backend(&self) -> Backend {
-        match self {
-            Store::Postgres(_) => Backend::Postgres,
-            Store::Sqlite(_) => Backend::Sqlite,
+        match self.pool {
+            Pool::Postgres(_) => Backend::Postgres,
+            Pool::Sqlite(_) => Backend::Sqlite,
         }
     }
 
     /// Applies every pending migration of this backend.
     pub async fn migrate(&self) -> StorageResult<()> {
-        match self {
-            Store::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
-            Store::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+        match &self.pool {
+            Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+            Pool::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
         }
         Ok(())
     }
@@ -240,9 +330,16 @@ impl Store {
 
     /// One connection for a use case's statements.
     pub async fn acquire(&self) -> StorageResult<Connection> {
-        Ok(match self {
-            Store::Postgres(pool) => Connection::Postgres(pool.acquire().await?),
-            Store::Sqlite(pool) => Connection::Sqlite(pool.acquire().await?),
+        let pooled = match &self.pool {
+            Pool::Postgres(pool) => Pooled::Postgres(pool.acquire().await?),
+            Pool::Sqlite(pool) => Pooled::Sqlite(pool.acquire().await?),
+        };
+        Ok(Connection {
+            pooled,
+            watch: Watch {
+                deadline: self.deadline,
+                unfinished: AtomicBool::new(false),
+            },
         })
     }
 
@@ -252,13 +349,13 @@ impl Store {
     }
 
     pub fn pool_stats(&self) -> PoolStats {
-        match self {
-            Store::Postgres(pool) => PoolStats {
+        match &self.pool {
+            Pool::Postgres(pool) => PoolStats {
                 size: pool.size(),
                 idle: pool.num_idle(),
                 max: pool.options().get_max_connections(),
             },
-            Store::Sqlite(pool) => PoolStats {
+            Pool::Sqlite(pool) => PoolStats {
                 size: pool.size(),
                 idle: pool.num_idle(),
                 max: pool.options().get_max_connections(),
@@ -267,9 +364,9 @@ impl Store {
     }
 
     pub async fn close(&self) {
-        match self {
-            Store::Postgres(pool) => pool.close().await,
-            Store::Sqlite(pool) => pool.close().await,
+        match &self.pool {
+            Pool::Postgres(pool) => pool.close().await,
+            Pool::Sqlite(pool) => pool.close().await,
         }
     }
 }
@@ -277,54 +374,59 @@ impl Store {
 impl Connection {
     /// Statements outside a transaction (each commits on its own).
     pub fn db(&mut self) -> Db<'_> {
-        match self {
-            Connection::Postgres(c) => Db::Postgres(c),
-            Connection::Sqlite(c) => Db::Sqlite(c),
+        let on = match &mut self.pooled {
+            Pooled::Postgres(c) => On::Postgres(c),
+            Pooled::Sqlite(c) => On::Sqlite(c),
+        };
+        Db {
+            on,
+            watch: &self.watch,
         }
     }
 
     /// Opens a write transaction.
     ///
-    /// On SQLite a deferred transaction that *reads first* and writes later fails with
-    /// `SQLITE_BUSY_SNAPSHOT` (instead of waiting) when another writer committed in between,
-    /// so the transaction takes the write lock at once with a write that changes nothing,
-    /// waiting up to the busy timeout. (`BEGIN IMMEDIATE` through sqlx 0.8's `begin_with` is
-    /// not used: it refuses a pooled connection whose dropped transaction is still being
-    /// rolled back, and that surfaced as a 500.)
+    /// On SQLite it is `BEGIN IMMEDIATE`, which takes the write lock at once (waiting up to the
+    /// busy timeout): a deferred transaction that *reads first* and writes later would fail
+    /// with `SQLITE_BUSY_SNAPSHOT` when another writer committed in between. (With sqlx 0.8.6,
+    /// `begin_with` on a pooled connection whose dropped transaction was still being rolled back
+    /// failed about one run in six of the catalog tests, so a no-op write took the lock
+    /// instead; sqlx 0.9 runs it cleanly, and `a_transaction_dropped_without_commit_leaves_its_
+    /// connection_usable` keeps it so.)
     pub async fn begin(&mut self) -> StorageResult<Tx<'_>> {
-        Ok(match self {
-            Connection::Postgres(c) => Tx::Postgres(c.begin().await?),
-            Connection::Sqlite(c) => {
-                let mut tx = c.begin().await?;
-                sqlx::query("update tenants set id = id where false")
-                    .execute(&mut *tx)
-                    .await?;
-                Tx::Sqlite(tx)
-            }
-        })
+        let watch = &self.watch;
+        let open = match &mut self.pooled {
+            Pooled::Postgres(c) => Open::Postgres(watch.run(c.begin()).await?),
+            Pooled::Sqlite(c) => Open::Sqlite(watch.run(c.begin_with("BEGIN IMMEDIATE")).await?),
+        };
+        Ok(Tx { open, watch })
     }
 }
 
 impl Tx<'_> {
     pub fn db(&mut self) -> Db<'_> {
-        match self {
-            Tx::Postgres(tx) => Db::Postgres(tx),
-            Tx::Sqlite(tx) => Db::Sqlite(tx),
+        let on = match &mut self.open {
+            Open::Postgres(tx) => On::Postgres(tx),
+            Open::Sqlite(tx) => On::Sqlite(tx),
+        };
+        Db {
+            on,
+            watch: self.watch,
         }
     }
 
     pub async fn commit(self) -> StorageResult<()> {
-        match self {
-            Tx::Postgres(tx) => tx.commit().await?,
-            Tx::Sqlite(tx) => tx.commit().await?,
+        match self.open {
+            Open::Postgres(tx) => self.watch.run(tx.commit()).await?,
+            Open::Sqlite(tx) => self.watch.run(tx.commit()).await?,
         }
         Ok(())
     }
 
     pub async fn rollback(self) -> StorageResult<()> {
-        match self {
-            Tx::Postgres(tx) => tx.rollback().await?,
-            Tx::Sqlite(tx) => tx.rollback().await?,
+        match self.open {
+            Open::Postgres(tx) => self.watch.run(tx.rollback()).await?,
+            Open::Sqlite(tx) => self.watch.run(tx.rollback()).await?,
         }
         Ok(())
     }

@@ -1,5 +1,6 @@
 //! Requisitions and their people.
 
+use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -76,7 +77,7 @@ impl Db<'_> {
              values ($1, $2, $3, $4, $5, $6, 1, $7, $7)
              returning {REQUISITION_COLUMNS}"
         );
-        let row = on_db!(self, c => sqlx::query_as::<_, RequisitionRow>(&sql)
+        let row = on_db!(self, c => sqlx::query_as::<_, RequisitionRow>(AssertSqlSafe(sql.as_str()))
             .bind(RequisitionId::generate())
             .bind(tenant)
             .bind(draft.external_ref.as_ref())
@@ -147,7 +148,7 @@ impl Db<'_> {
         let sql = format!(
             "select {REQUISITION_COLUMNS} from requisitions where tenant_id = $1 and id = $2"
         );
-        let row = on_db!(self, c => sqlx::query_as::<_, RequisitionRow>(&sql)
+        let row = on_db!(self, c => sqlx::query_as::<_, RequisitionRow>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(id)
             .fetch_optional(&mut *c)
@@ -164,7 +165,7 @@ impl Db<'_> {
         let sql = format!(
             "select {REQUISITION_COLUMNS} from requisitions where tenant_id = $1 and external_ref = $2"
         );
-        let row = on_db!(self, c => sqlx::query_as::<_, RequisitionRow>(&sql)
+        let row = on_db!(self, c => sqlx::query_as::<_, RequisitionRow>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(external_ref)
             .fetch_optional(&mut *c)
@@ -211,7 +212,7 @@ impl Db<'_> {
              order by r.id
              limit $6"
         );
-        let rows = on_db!(self, c => sqlx::query_as::<_, RequisitionRow>(&sql)
+        let rows = on_db!(self, c => sqlx::query_as::<_, RequisitionRow>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(filter.status)
             .bind(filter.department.as_deref())
@@ -251,7 +252,7 @@ impl Db<'_> {
             placeholders.join(", ")
         );
         let people = on_db!(self, c => {
-            let mut query = sqlx::query_as::<_, PersonRow>(&sql).bind(tenant);
+            let mut query = sqlx::query_as::<_, PersonRow>(AssertSqlSafe(sql.as_str())).bind(tenant);
             for row in &rows {
                 query = query.bind(row.id);
             }
@@ -297,7 +298,8 @@ impl Db<'_> {
              where tenant_id = $1 and id = $2 and version = $3
              returning {REQUISITION_COLUMNS}"
         );
-        Ok(on_db!(self, c => sqlx::query_as::<_, RequisitionRow>(&sql)
+        Ok(
+            on_db!(self, c => sqlx::query_as::<_, RequisitionRow>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(id)
             .bind(version)
@@ -306,6 +308,7 @@ impl Db<'_> {
             .bind(update.status)
             .bind(now())
             .fetch_optional(&mut *c)
-            .await)?)
+            .await)?,
+        )
     }
 }

@@ -2,13 +2,15 @@
 
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::path::PathBuf;
 use std::str::FromStr;
 
 use debrief::config::RawSettings;
 use debrief::storage::Store;
 use sqlx::postgres::PgConnectOptions;
-use sqlx::{ConnectOptions, Connection};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection};
 use uuid::Uuid;
 
 /// Names the PostgreSQL server the Postgres half of the suite runs against.
@@ -61,7 +63,7 @@ impl TestDatabase {
                     .connect()
                     .await
                     .unwrap_or_else(|e| panic!("cannot connect to {POSTGRES_URL_ENV}: {e}"));
-                sqlx::query(&format!("create database \"{name}\""))
+                sqlx::query(AssertSqlSafe(format!("create database \"{name}\"")))
                     .execute(&mut admin)
                     .await
                     .expect("create test database");
@@ -117,10 +119,11 @@ impl Drop for TestDatabase {
                     .connect()
                     .await
                 {
-                    let _ =
-                        sqlx::query(&format!("drop database if exists \"{name}\" with (force)"))
-                            .execute(&mut admin)
-                            .await;
+                    let _ = sqlx::query(AssertSqlSafe(format!(
+                        "drop database if exists \"{name}\" with (force)"
+                    )))
+                    .execute(&mut admin)
+                    .await;
                 }
             });
         })
@@ -178,7 +181,9 @@ pub async fn raw(
                 .connect()
                 .await
                 .expect("connect");
-            let result = sqlx::query(statement).execute(&mut conn).await;
+            let result = sqlx::query(AssertSqlSafe(statement.to_owned()))
+                .execute(&mut conn)
+                .await;
             conn.close().await.ok();
             result.map(|r| r.rows_affected())
         }
@@ -188,7 +193,9 @@ pub async fn raw(
                 .connect()
                 .await
                 .expect("connect");
-            let result = sqlx::query(statement).execute(&mut conn).await;
+            let result = sqlx::query(AssertSqlSafe(statement.to_owned()))
+                .execute(&mut conn)
+                .await;
             conn.close().await.ok();
             result.map(|r| r.rows_affected())
         }

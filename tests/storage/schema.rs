@@ -12,7 +12,7 @@ use debrief::config::Backend as Kind;
 use debrief::storage::Store;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection, Row};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Row};
 
 use crate::common::{Backend, TestDatabase};
 
@@ -131,7 +131,7 @@ async fn sqlite_schema(path: &std::path::Path) -> Schema {
     for name in tables {
         let mut table = Table::default();
         let mut primary: Vec<(i64, String)> = Vec::new();
-        for row in sqlx::query(&format!("pragma table_info('{name}')"))
+        for row in sqlx::query(AssertSqlSafe(format!("pragma table_info('{name}')")))
             .fetch_all(&mut conn)
             .await
             .expect("table_info")
@@ -149,19 +149,20 @@ async fn sqlite_schema(path: &std::path::Path) -> Schema {
         }
         primary.sort();
         table.primary_key = primary.into_iter().map(|(_, c)| c).collect();
-        for row in sqlx::query(&format!("pragma index_list('{name}')"))
+        for row in sqlx::query(AssertSqlSafe(format!("pragma index_list('{name}')")))
             .fetch_all(&mut conn)
             .await
             .expect("index_list")
         {
             let index: String = row.get("name");
-            let columns: Vec<String> = sqlx::query(&format!("pragma index_info('{index}')"))
-                .fetch_all(&mut conn)
-                .await
-                .expect("index_info")
-                .iter()
-                .map(|c| c.get::<String, _>("name"))
-                .collect();
+            let columns: Vec<String> =
+                sqlx::query(AssertSqlSafe(format!("pragma index_info('{index}')")))
+                    .fetch_all(&mut conn)
+                    .await
+                    .expect("index_info")
+                    .iter()
+                    .map(|c| c.get::<String, _>("name"))
+                    .collect();
             let origin: String = row.get("origin");
             if origin == "c" {
                 table.indexes.insert(
@@ -177,7 +178,7 @@ async fn sqlite_schema(path: &std::path::Path) -> Schema {
             }
         }
         let mut keys: BTreeMap<i64, (Vec<String>, String, Vec<String>)> = BTreeMap::new();
-        for row in sqlx::query(&format!("pragma foreign_key_list('{name}')"))
+        for row in sqlx::query(AssertSqlSafe(format!("pragma foreign_key_list('{name}')")))
             .fetch_all(&mut conn)
             .await
             .expect("foreign_key_list")
