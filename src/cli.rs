@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `migrate`, `token`.
+//! The command line: `serve` (default), `migrate`, `token`, `seed`, `health`, `backup`,
+//! `retention`.
 
 use std::path::PathBuf;
 
@@ -44,6 +45,14 @@ pub enum Command {
     /// Probe the running service's liveness endpoint (for container health checks); exits 0
     /// when it answers 200.
     Health,
+    /// Copy the embedded (SQLite) database, consistently, while the service runs. To restore,
+    /// stop the service and put the copy in place of the database file. (PostgreSQL: use
+    /// pg_dump or your provider's backups; see docs/operations.md.)
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(value_name = "FILE")]
+        to: PathBuf,
+    },
     /// Data retention.
     #[command(subcommand)]
     Retention(RetentionCommand),
@@ -95,6 +104,14 @@ impl Cli {
                 Ok(())
             }
             Command::Health => probe_liveness(&settings),
+            Command::Backup { to } => {
+                let store = Store::connect(&settings.database).await?;
+                let result = store.backup(&to).await;
+                store.close().await;
+                result?;
+                println!("backed up to {}", to.display());
+                Ok(())
+            }
             Command::Retention(RetentionCommand::Apply { dry_run }) => {
                 let store = Store::connect(&settings.database).await?;
                 store.migrate().await?;

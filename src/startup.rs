@@ -40,14 +40,18 @@ impl Application {
             auth,
             metrics: Default::default(),
             routes: RouteTable::from_openapi(&api),
+            cursors: Default::default(),
+            limits: http::RateLimits::new(&settings.rate_limits),
         });
         let address = settings.listen;
         let listener =
             TcpListener::bind(address).with_context(|| format!("cannot listen on {address}"))?;
         let port = listener.local_addr()?.port();
-        let (json, path, query) = http::extractor_configs(settings.body_limit_bytes);
+        let (body, path, query) =
+            http::extractor_configs(settings.body_limit_bytes, settings.body_timeout);
         let origins = settings.cors_origins.clone();
 
+        let limits = state.clone();
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -77,7 +81,7 @@ impl Application {
                 ])
                 .max_age(600);
             app.app_data(state.clone())
-                .app_data(json.clone())
+                .app_data(body)
                 .app_data(path.clone())
                 .app_data(query.clone())
                 .service(web::redirect("/docs", "/docs/").permanent())
@@ -91,6 +95,13 @@ impl Application {
             server = server.workers(settings.workers);
         }
         let server = server.listen(listener)?.run();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                every.tick().await;
+                limits.limits.forget_idle();
+            }
+        });
         if let Some(interval) = settings.retention_interval {
             tokio::spawn(app::retention::run_periodically(store.clone(), interval));
         }

@@ -34,6 +34,8 @@ impl Write for Captured {
 }
 
 const MARKER: &str = "QQ-PRIVATE-TEXT-5e1d";
+/// An employee id that only ever appears in a request path.
+const PERSON: &str = "QQ-PERSON-77";
 
 async fn flow(app: &TestApp) -> Vec<String> {
     let (portal, manager, hr, candidate) = (
@@ -118,6 +120,11 @@ async fn flow(app: &TestApp) -> Vec<String> {
         .expect("request");
     assert_eq!(forged.status(), 401);
     ok(app.get_as(&hr, &format!("{path}/history")).await).await;
+    // A path that names a person: the access log carries the route template, not the path.
+    ok(app
+        .get_as(&portal, &format!("/v1/employees/{PERSON}/feedback?limit=5"))
+        .await)
+    .await;
     tokens
 }
 
@@ -149,6 +156,14 @@ async fn logs_carry_ids_but_no_feedback_text_personal_text_or_tokens() {
         "each statement's time is logged inside its request"
     );
     assert!(!log.contains(MARKER), "free text reached the log");
+    assert!(
+        !log.contains(PERSON),
+        "an employee id from a path reached the log"
+    );
+    assert!(
+        log.contains("/v1/employees/{employee_id}/feedback"),
+        "the access log names the route template"
+    );
     for token in tokens {
         let signature = token.rsplit('.').next().expect("signature");
         assert!(!log.contains(signature), "a token reached the log");

@@ -59,6 +59,12 @@ impl App {
         &self.store
     }
 
+    /// The service secret called `name`, made from `fresh` by the first replica that asks.
+    pub async fn service_secret(&self, name: &str, fresh: &str) -> AppResult<String> {
+        let mut connection = self.store.acquire().await?;
+        Ok(connection.db().service_secret(name, fresh).await?)
+    }
+
     pub fn catalogs(&self) -> Catalogs<'_> {
         Catalogs(self)
     }

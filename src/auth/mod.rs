@@ -137,6 +137,11 @@ impl Authenticator {
             }
         }
         let claims = claims.ok_or(last_error)?;
+        // jsonwebtoken also accepts `iss` as an array containing the issuer; the contract is
+        // one string, equal to the configured issuer (checked above).
+        if !claims.get("iss").is_some_and(Value::is_string) {
+            return Err(AuthError::Invalid("iss must be a single string".into()));
+        }
         self.principal(&claims)
     }
 

@@ -38,6 +38,9 @@ pub struct Settings {
     /// HTTP worker threads; 0 means one per CPU core.
     pub workers: usize,
     pub body_limit_bytes: usize,
+    /// How long a client may take to send its body.
+    pub body_timeout: Duration,
+    pub rate_limits: RateLimitSettings,
     /// Origins allowed by CORS; empty disables CORS.
     pub cors_origins: Vec<String>,
     pub log_format: LogFormat,
@@ -127,6 +130,14 @@ impl ClaimPath {
     fn parse(raw: &str) -> Self {
         Self(raw.split('.').map(str::to_owned).collect())
     }
+}
+
+/// Requests per minute and replica; 0 turns a class off.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimitSettings {
+    pub reads_per_minute: u32,
+    pub writes_per_minute: u32,
+    pub auth_failures_per_minute: u32,
 }
 
 #[derive(Clone)]

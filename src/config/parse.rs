@@ -13,7 +13,7 @@ use crate::domain::{Role, TenantId};
 use super::raw::split_list;
 use super::{
     AuthSettings, Backend, ClaimPath, ConfigError, DatabaseSettings, JwksSettings, KeySettings,
-    PoolSettings, RawSettings, Settings,
+    PoolSettings, RateLimitSettings, RawSettings, Settings,
 };
 
 /// Checks that a JWKS URL is https, or http on a loopback host (for tests and sidecars).
@@ -93,6 +93,25 @@ impl RawSettings {
             self.body_limit_bytes,
             1024..=16 * 1024 * 1024,
         );
+        let body_timeout_ms =
+            errors.bounded("BODY_TIMEOUT_MS", self.body_timeout_ms, 100..=120_000);
+        let rate_limits = RateLimitSettings {
+            reads_per_minute: errors.bounded(
+                "RATE_LIMIT_READS_PER_MINUTE",
+                self.rate_limit_reads_per_minute,
+                0..=10_000_000,
+            ),
+            writes_per_minute: errors.bounded(
+                "RATE_LIMIT_WRITES_PER_MINUTE",
+                self.rate_limit_writes_per_minute,
+                0..=10_000_000,
+            ),
+            auth_failures_per_minute: errors.bounded(
+                "RATE_LIMIT_AUTH_FAILURES_PER_MINUTE",
+                self.rate_limit_auth_failures_per_minute,
+                0..=10_000_000,
+            ),
+        };
         let retention_interval = match self.retention_interval_secs {
             0 => None,
             secs => Some(Duration::from_secs(errors.bounded(
@@ -143,6 +162,8 @@ impl RawSettings {
                 migrate_on_start: self.migrate_on_start,
                 workers: self.workers,
                 body_limit_bytes,
+                body_timeout: Duration::from_millis(body_timeout_ms),
+                rate_limits,
                 cors_origins,
                 log_format: self.log_format,
                 log_filter: self.log_filter.clone(),
@@ -236,6 +257,17 @@ impl RawSettings {
             self.auth_jwks_timeout_ms,
             100..=30_000,
         );
+        if !jwks.is_empty() && max_age < refresh_interval {
+            // Keys are only re-fetched every refresh interval: a max age below it would be a
+            // promise (a removed key stops working after max age) the cache cannot keep.
+            errors.push(
+                "AUTH_JWKS_MAX_AGE_SECS",
+                format!(
+                    "must be at least DEBRIEF_AUTH_JWKS_REFRESH_INTERVAL_SECS ({refresh_interval}): \
+                     keys are re-fetched only that often"
+                ),
+            );
+        }
         if !jwks.is_empty() {
             let url = jwks_url(jwks)
                 .map_err(|e| errors.push("AUTH_JWKS_URL", e))

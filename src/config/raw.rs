@@ -35,6 +35,14 @@ pub struct RawSettings {
     pub workers: usize,
     /// Largest accepted JSON body in bytes.
     pub body_limit_bytes: usize,
+    /// How long a client may take to send its body, in milliseconds (then 408).
+    pub body_timeout_ms: u64,
+    /// Reads per principal and minute, per replica (0: no limit).
+    pub rate_limit_reads_per_minute: u32,
+    /// Writes per principal and minute, per replica (0: no limit).
+    pub rate_limit_writes_per_minute: u32,
+    /// Failed authentications per client address and minute, per replica (0: no limit).
+    pub rate_limit_auth_failures_per_minute: u32,
     /// Comma-separated origins allowed by CORS; empty disables CORS.
     pub cors_allowed_origins: String,
     pub log_format: LogFormat,
@@ -92,6 +100,10 @@ impl Default for RawSettings {
             db_statement_timeout_ms: 5_000,
             workers: 0,
             body_limit_bytes: 64 * 1024,
+            body_timeout_ms: 10_000,
+            rate_limit_reads_per_minute: 6_000,
+            rate_limit_writes_per_minute: 1_200,
+            rate_limit_auth_failures_per_minute: 60,
             cors_allowed_origins: String::new(),
             log_format: LogFormat::Auto,
             log_filter: "info".into(),

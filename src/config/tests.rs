@@ -160,3 +160,17 @@ fn debug_output_never_shows_secrets() {
         assert!(!debug.contains("hunter2") && !debug.contains(&"s".repeat(40)));
     }
 }
+
+#[test]
+fn a_jwks_max_age_below_the_refresh_interval_is_refused() {
+    let jwks = |refresh, max_age| RawSettings {
+        auth_jwks_url: "https://idp.example.com/.well-known/jwks.json".into(),
+        auth_jwks_refresh_interval_secs: refresh,
+        auth_jwks_max_age_secs: max_age,
+        ..RawSettings::default()
+    };
+    let error = parse(jwks(60, 4)).expect_err("refused").to_string();
+    assert!(error.contains("DEBRIEF_AUTH_JWKS_MAX_AGE_SECS"), "{error}");
+    assert!(parse(jwks(60, 60)).is_ok());
+    assert!(parse(jwks(60, 900)).is_ok());
+}

@@ -43,7 +43,8 @@ impl fmt::Display for TenantId {
 
 /// JSON Schema pattern of an employee id; kept equal to what `EmployeeId::parse` accepts (a
 /// unit test checks).
-pub const EMPLOYEE_ID_PATTERN: &str = "^[!-~]{1,128}$";
+/// `.` and `..` are excluded: as a path segment they would name another route.
+pub const EMPLOYEE_ID_PATTERN: &str = "^([!-~]{3,128}|[!-\\-/-~][!-~]?|\\.[!-\\-/-~])$";
 
 /// A person as the HRIS knows them (`E10234`): the `sub` of their token. The HR portal's
 /// service account, the service's own tasks (`retention`) and erased subjects' pseudonyms
@@ -53,14 +54,17 @@ pub const EMPLOYEE_ID_PATTERN: &str = "^[!-~]{1,128}$";
 pub struct EmployeeId(String);
 
 impl EmployeeId {
-    /// 1–128 printable ASCII characters without spaces.
+    /// 1–128 printable ASCII characters without spaces, and not `.` or `..`.
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        let valid =
-            !raw.is_empty() && raw.len() <= 128 && raw.bytes().all(|b| b.is_ascii_graphic());
+        let valid = !raw.is_empty()
+            && raw.len() <= 128
+            && raw.bytes().all(|b| b.is_ascii_graphic())
+            && raw != "."
+            && raw != "..";
         if valid {
             Ok(Self(raw.to_owned()))
         } else {
-            Err("an employee id is 1-128 printable ASCII characters without spaces")
+            Err("an employee id is 1-128 printable ASCII characters without spaces, not `.` or `..`")
         }
     }
 
@@ -181,6 +185,14 @@ mod tests {
             ("svc:hr-portal", true),
             ("", false),
             ("E 1", false),
+            (".", false),
+            ("..", false),
+            ("...", true),
+            (".a", true),
+            ("a.", true),
+            ("a", true),
+            ("ab", true),
+            ("-.", true),
             ("é", false),
             (&"E".repeat(129), false),
         ] {

@@ -16,7 +16,7 @@ use crate::storage::{Application, OwnApplication, ResponseToStore};
 
 use super::error::{ApiError, ApiResult, Problem, PROBLEM_JSON};
 use super::extract::{Body, IdempotencyKey};
-use super::pagination::{Cursor, PageParams};
+use super::pagination::PageParams;
 use super::respond::{created, document, once, stored};
 use super::AppState;
 
@@ -211,13 +211,14 @@ async fn list_applications(
         filter.candidate_id.as_deref(),
         filter.status,
     );
+    let pager = state.cursors().await?.list("applications");
     let page = state
         .app
         .applications()
-        .list(&principal, query.map_err(Into::into), page.request())
+        .list(&principal, query.map_err(Into::into), page.request(&pager))
         .await?;
     Ok(web::Json(ApplicationPage {
-        next_cursor: Cursor::next(&page, |a| a.id),
+        next_cursor: pager.next(&page, |a| a.id),
         items: page.items.iter().map(ApplicationView::from).collect(),
     }))
 }
@@ -351,13 +352,14 @@ async fn list_own_applications(
     principal: Principal,
     page: web::Query<PageParams>,
 ) -> ApiResult<web::Json<OwnApplicationPage>> {
+    let pager = state.cursors().await?.list("my-applications");
     let page = state
         .app
         .applications()
-        .list_own(&principal, page.request())
+        .list_own(&principal, page.request(&pager))
         .await?;
     Ok(web::Json(OwnApplicationPage {
-        next_cursor: Cursor::next(&page, |a| a.id),
+        next_cursor: pager.next(&page, |a| a.id),
         items: page.items.iter().map(OwnApplicationView::from).collect(),
     }))
 }

@@ -11,7 +11,7 @@ use crate::domain::{AuditEventId, EmployeeId, Principal};
 use crate::storage::AuditEvent;
 
 use super::error::{ApiResult, Problem, PROBLEM_JSON};
-use super::pagination::{Cursor, PageParams};
+use super::pagination::PageParams;
 use super::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -110,13 +110,14 @@ async fn list_audit_events(
         filter.from,
         filter.to,
     );
+    let pager = state.cursors().await?.list("audit-events");
     let page = state
         .app
         .audit()
-        .list(&principal, query.map_err(Into::into), page.request())
+        .list(&principal, query.map_err(Into::into), page.request(&pager))
         .await?;
     Ok(web::Json(AuditEventPage {
-        next_cursor: Cursor::next(&page, |e| e.id),
+        next_cursor: pager.next(&page, |e| e.id),
         items: page.items.into_iter().map(Into::into).collect(),
     }))
 }

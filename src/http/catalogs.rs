@@ -14,7 +14,7 @@ use crate::storage::{CatalogEntry, ResponseToStore};
 
 use super::error::{ApiResult, Problem, PROBLEM_JSON};
 use super::extract::{Body, IdempotencyKey, IfMatch};
-use super::pagination::{Cursor, PageParams};
+use super::pagination::PageParams;
 use super::respond::{created, document, once, stored};
 use super::AppState;
 
@@ -160,13 +160,20 @@ async fn list_entries(
     filter: web::Query<EntryFilterParams>,
     page: web::Query<PageParams>,
 ) -> ApiResult<web::Json<CatalogEntryPage>> {
+    let list = format!("catalog:{}", path.catalog.as_str());
+    let pager = state.cursors().await?.list(&list);
     let page = state
         .app
         .catalogs()
-        .list(&principal, path.catalog, filter.active, page.request())
+        .list(
+            &principal,
+            path.catalog,
+            filter.active,
+            page.request(&pager),
+        )
         .await?;
     Ok(web::Json(CatalogEntryPage {
-        next_cursor: Cursor::next(&page, |entry| entry.key.as_str().to_owned()),
+        next_cursor: pager.next(&page, |entry| entry.key.as_str().to_owned()),
         items: page.items.iter().map(CatalogEntryView::from).collect(),
     }))
 }

@@ -44,12 +44,13 @@ async fn list_feedback_on_behalf(
     path: web::Path<EmployeePath>,
     page: web::Query<PageParams>,
 ) -> ApiResult<web::Json<CandidateFeedbackPage>> {
+    let pager = state.cursors().await?.list("employee-feedback");
     let page = state
         .app
         .candidate()
-        .list_for(&principal, path.employee(), page.request())
+        .list_for(&principal, path.employee(), page.request(&pager))
         .await?;
-    Ok(web::Json(feedback_page(page)))
+    Ok(web::Json(feedback_page(&pager, page)))
 }
 
 /// One released feedback of an employee, read by the HR portal on their behalf.

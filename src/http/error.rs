@@ -66,6 +66,12 @@ pub enum ApiError {
     /// The body is larger than the configured limit.
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
+    /// Over a rate limit.
+    #[error("too many requests")]
+    TooManyRequests(crate::http::limits::Exceeded),
+    /// The body did not arrive in time.
+    #[error("request timeout")]
+    RequestTimeout,
     /// The body is not `application/json`.
     #[error("unsupported media type")]
     UnsupportedMediaType,
@@ -99,6 +105,8 @@ impl ApiError {
             Self::PreconditionFailed => "precondition-failed",
             Self::PreconditionRequired => "precondition-required",
             Self::PayloadTooLarge { .. } => "payload-too-large",
+            Self::RequestTimeout => "request-timeout",
+            Self::TooManyRequests(_) => "too-many-requests",
             Self::UnsupportedMediaType => "unsupported-media-type",
             Self::MethodNotAllowed { .. } => "method-not-allowed",
             Self::Unavailable => "service-unavailable",
@@ -123,6 +131,11 @@ impl ApiError {
             Self::PayloadTooLarge { limit } => {
                 format!("The request body exceeds the limit of {limit} bytes.")
             }
+            Self::RequestTimeout => "The request body did not arrive in time.".into(),
+            Self::TooManyRequests(exceeded) => format!(
+                "Over the limit of {} requests per minute; retry after {} s.",
+                exceeded.limit, exceeded.retry_after_secs
+            ),
             Self::UnsupportedMediaType => "The request body must be `application/json`.".into(),
             Self::MethodNotAllowed { allow } => {
                 format!("This path does not support that method; allowed: {allow}.")
@@ -161,6 +174,8 @@ impl ResponseError for ApiError {
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -184,6 +199,20 @@ impl ResponseError for ApiError {
                 if let Ok(value) = HeaderValue::from_str(allow) {
                     response.insert_header((header::ALLOW, value));
                 }
+            }
+            // The database is restarting or unreachable: worth one more try, shortly.
+            Self::Unavailable => {
+                response.insert_header((header::RETRY_AFTER, "1"));
+            }
+            Self::TooManyRequests(exceeded) => {
+                response.insert_header((header::RETRY_AFTER, exceeded.retry_after_secs));
+                response.insert_header((super::limits::RATELIMIT_LIMIT, exceeded.limit));
+                response.insert_header((super::limits::RATELIMIT_REMAINING, 0));
+                response.insert_header((super::limits::RATELIMIT_RESET, exceeded.retry_after_secs));
+            }
+            // The client was too slow: the connection is not worth keeping.
+            Self::RequestTimeout => {
+                response.insert_header((header::CONNECTION, "close"));
             }
             _ => {}
         }

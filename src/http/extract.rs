@@ -4,37 +4,26 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::http::header::{self, HeaderName};
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::{ready, Ready};
 
 use crate::domain::{Precondition, Principal};
 
 use super::error::ApiError;
+use super::limits::Class;
 use super::AppState;
 
-/// JSON, path and query settings: every extractor failure becomes a problem document.
+/// Body, path and query settings: every extractor failure becomes a problem document.
 pub fn extractor_configs(
     body_limit: usize,
-) -> (web::JsonConfig, web::PathConfig, web::QueryConfig) {
-    let json = web::JsonConfig::default()
-        .limit(body_limit)
-        .content_type_required(true)
-        .error_handler(move |error, _req| {
-            match error {
-                JsonPayloadError::OverflowKnownLength { .. }
-                | JsonPayloadError::Overflow { .. } => {
-                    ApiError::PayloadTooLarge { limit: body_limit }
-                }
-                JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
-                JsonPayloadError::Deserialize(e) => {
-                    ApiError::BadRequest(format!("The body is not valid for this operation: {e}"))
-                }
-                _ => ApiError::BadRequest("The body could not be read as JSON.".into()),
-            }
-            .into()
-        });
+    body_timeout: std::time::Duration,
+) -> (BodyConfig, web::PathConfig, web::QueryConfig) {
+    let body = BodyConfig {
+        limit: body_limit,
+        timeout: body_timeout,
+    };
     // A path segment that does not parse names nothing that exists.
     let path =
         web::PathConfig::default().error_handler(|_: PathError, _req| ApiError::NotFound.into());
@@ -45,7 +34,7 @@ pub fn extractor_configs(
         };
         ApiError::BadRequest(detail).into()
     });
-    (json, path, query)
+    (body, path, query)
 }
 
 /// The caller: the bearer token verified, and their tenant provisioned on first contact.
@@ -55,9 +44,13 @@ impl FromRequest for Principal {
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = req
-            .headers()
-            .get(header::AUTHORIZATION)
+        let mut credentials = req.headers().get_all(header::AUTHORIZATION);
+        let first = credentials.next();
+        // Two `Authorization` headers are ambiguous: a proxy may pass on one, Debrief read
+        // the other. Refused, as no credentials would be.
+        let ambiguous = credentials.next().is_some();
+        let token = first
+            .filter(|_| !ambiguous)
             .and_then(|value| value.to_str().ok())
             .and_then(|value| {
                 let (scheme, token) = value.split_once(' ')?;
@@ -65,17 +58,42 @@ impl FromRequest for Principal {
                     .eq_ignore_ascii_case("bearer")
                     .then(|| token.trim().to_owned())
             });
+        let address = req.peer_addr().map(|address| address.ip());
+        let class = if req.method().is_safe() {
+            Class::Read
+        } else {
+            Class::Write
+        };
+        let request = req.clone();
         Box::pin(async move {
             let state =
                 state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
             let result = match token {
                 Some(token) => state.auth.authenticate(&token).await,
+                None if ambiguous => Err(crate::auth::AuthError::Invalid(
+                    "more than one Authorization header".into(),
+                )),
                 None => Err(crate::auth::AuthError::Missing),
             };
-            let principal = result.map_err(|reason| {
-                tracing::debug!(%reason, "authentication failed");
-                ApiError::Unauthorized
-            })?;
+            let principal = match result {
+                Ok(principal) => principal,
+                Err(reason) => {
+                    tracing::debug!(%reason, "authentication failed");
+                    // Failures count per client address: guessing tokens is slowed down,
+                    // callers with valid tokens are not affected.
+                    if let Some(address) = address {
+                        state
+                            .limits
+                            .auth_failure(address)
+                            .map_err(ApiError::TooManyRequests)?;
+                    }
+                    return Err(ApiError::Unauthorized);
+                }
+            };
+            if let Some(spent) = state.limits.principal(&principal, class) {
+                let allowance = spent.map_err(ApiError::TooManyRequests)?;
+                request.extensions_mut().insert(allowance);
+            }
             state.app.provision(principal.tenant()).await?;
             Ok(principal)
         })
@@ -171,9 +189,20 @@ pub fn nullable_whole_number<'de, D: serde::Deserializer<'de>>(
     }
 }
 
-/// A JSON request body that must be a JSON object. (serde would also read a struct from an
-/// array of its fields, `[false]`, which the schema does not allow.) Size, content type and
-/// syntax are checked by `JsonConfig` first.
+/// How request bodies are read: at most `limit` bytes, within `timeout` (a client that sends
+/// its body slowly holds a worker's connection; headers have their own timeout).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyConfig {
+    pub limit: usize,
+    pub timeout: std::time::Duration,
+}
+
+/// A JSON request body that must be a JSON object, read strictly: the content type is
+/// `application/json` (parameters such as `charset` aside; no `+json` type is documented), a
+/// key may appear once per object at any depth (a generic parser keeps the last of two, a
+/// gateway may have checked the first), and the body arrives within `BodyConfig::timeout`.
+/// (serde would also read a struct from an array of its fields, `[false]`, which the schema
+/// does not allow.)
 #[derive(Debug)]
 pub struct Body<T>(pub T);
 
@@ -196,16 +225,148 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Body<T> {
     type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let json = web::Json::<serde_json::Value>::from_request(req, payload);
+        let config = req.app_data::<BodyConfig>().copied().unwrap_or(BodyConfig {
+            limit: 64 * 1024,
+            timeout: std::time::Duration::from_secs(10),
+        });
+        let is_json = req
+            .mime_type()
+            .ok()
+            .flatten()
+            .is_some_and(|mime| mime.essence_str() == "application/json");
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<usize>().ok());
+        let payload = payload.take();
         Box::pin(async move {
-            let value = json.await?.into_inner();
-            if !value.is_object() {
-                return Err(ApiError::BadRequest("The body must be a JSON object.".into()).into());
+            if !is_json {
+                return Err(ApiError::UnsupportedMediaType.into());
             }
-            serde_json::from_value(value).map(Body).map_err(|e| {
-                ApiError::BadRequest(format!("The body is not valid for this operation: {e}"))
-                    .into()
-            })
+            if declared.is_some_and(|length| length > config.limit) {
+                return Err(ApiError::PayloadTooLarge {
+                    limit: config.limit,
+                }
+                .into());
+            }
+            let bytes = tokio::time::timeout(config.timeout, read(payload, config.limit))
+                .await
+                .map_err(|_| ApiError::RequestTimeout)??;
+            parse(&bytes).map(Body).map_err(Into::into)
         })
+    }
+}
+
+/// The whole body, refused past `limit` bytes.
+async fn read(mut payload: actix_web::dev::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
+    use futures_util::StreamExt;
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|_| ApiError::BadRequest("The body could not be read.".into()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let invalid = |e: serde_json::Error| {
+        ApiError::BadRequest(format!("The body is not valid for this operation: {e}"))
+    };
+    let Strict(value) = serde_json::from_slice(bytes).map_err(invalid)?;
+    if !value.is_object() {
+        return Err(ApiError::BadRequest(
+            "The body must be a JSON object.".into(),
+        ));
+    }
+    serde_json::from_value(value).map_err(invalid)
+}
+
+/// A JSON value whose objects have no duplicate keys.
+struct Strict(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, Into::into))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(items.into())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+            }
+            let Strict(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(object.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicate_keys_are_refused_at_any_depth() {
+        let refused = |body: &str| parse::<serde_json::Value>(body.as_bytes()).is_err();
+        assert!(refused(r#"{"title":"first","title":"second"}"#));
+        assert!(refused(r#"{"a":{"b":1,"b":2}}"#));
+        assert!(refused(r#"{"a":[{"b":1},{"c":1,"c":1}]}"#));
+        assert!(!refused(
+            r#"{"a":{"b":1},"b":{"a":1},"c":[1,1.5,"x",null,true]}"#
+        ));
+        assert!(refused("[1]"), "not an object");
+        assert!(refused("{"), "not JSON");
     }
 }

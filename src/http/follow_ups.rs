@@ -76,12 +76,13 @@ async fn list_follow_ups(
     filter: web::Query<FollowUpFilterParams>,
     page: web::Query<PageParams>,
 ) -> ApiResult<web::Json<FollowUpPage>> {
+    let pager = state.cursors().await?.list("follow-ups");
     let page = state
         .app
         .follow_ups()
-        .list(&principal, filter.status, page.request())
+        .list(&principal, filter.status, page.request(&pager))
         .await?;
-    Ok(web::Json(follow_up_page(page)))
+    Ok(web::Json(follow_up_page(&pager, page)))
 }
 
 /// Answer an open follow-up request: `scheduled`, `declined` or `closed`, with a note.

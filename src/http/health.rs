@@ -28,7 +28,10 @@ async fn live() -> web::Json<Health> {
     web::Json(Health { status: "ok" })
 }
 
-/// Readiness: the database answers.
+/// How long readiness waits for the database: a probe that hangs is worse than one that fails.
+const READY_WITHIN: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Readiness: the database answers, within a second.
 #[utoipa::path(
     tag = "operations",
     responses(
@@ -39,10 +42,18 @@ async fn live() -> web::Json<Health> {
 )]
 #[get("/health/ready")]
 async fn ready(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> {
-    state.app.store().ping().await.map_err(|error| {
-        tracing::warn!(%error, "readiness check failed");
-        ApiError::Unavailable
-    })?;
+    let ping = tokio::time::timeout(READY_WITHIN, state.app.store().ping()).await;
+    match ping {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "readiness check failed");
+            return Err(ApiError::Unavailable);
+        }
+        Err(_) => {
+            tracing::warn!("readiness check failed: the database did not answer within 1 s");
+            return Err(ApiError::Unavailable);
+        }
+    }
     Ok(web::Json(Health { status: "ready" }))
 }
 

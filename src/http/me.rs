@@ -18,7 +18,7 @@ use crate::storage::{FollowUp, ResponseToStore};
 
 use super::error::{ApiResult, Problem, PROBLEM_JSON};
 use super::extract::{whole_number, Body, IdempotencyKey};
-use super::pagination::{Cursor, PageParams};
+use super::pagination::{PageParams, Pager};
 use super::respond::{created, once};
 use super::views::{
     AcknowledgementView, CandidateFeedbackPage, CandidateFeedbackView, FollowUpPage, FollowUpView,
@@ -154,20 +154,22 @@ async fn list_own_feedback(
     principal: Principal,
     page: web::Query<PageParams>,
 ) -> ApiResult<web::Json<CandidateFeedbackPage>> {
+    let pager = state.cursors().await?.list("my-feedback");
     let page = state
         .app
         .candidate()
-        .list_own(&principal, page.request())
+        .list_own(&principal, page.request(&pager))
         .await?;
-    Ok(web::Json(feedback_page(page)))
+    Ok(web::Json(feedback_page(&pager, page)))
 }
 
 /// A page of released feedback with its cursor.
 pub fn feedback_page(
+    pager: &Pager<'_>,
     page: crate::app::Page<crate::storage::WithActivity>,
 ) -> CandidateFeedbackPage {
     CandidateFeedbackPage {
-        next_cursor: Cursor::next(&page, |r| r.feedback.id),
+        next_cursor: pager.next(&page, |r| r.feedback.id),
         items: page.items.into_iter().map(Into::into).collect(),
     }
 }
@@ -311,18 +313,19 @@ async fn list_own_follow_ups(
     principal: Principal,
     page: web::Query<PageParams>,
 ) -> ApiResult<web::Json<FollowUpPage>> {
+    let pager = state.cursors().await?.list("my-follow-ups");
     let page = state
         .app
         .candidate()
-        .list_own_follow_ups(&principal, page.request())
+        .list_own_follow_ups(&principal, page.request(&pager))
         .await?;
-    Ok(web::Json(follow_up_page(page)))
+    Ok(web::Json(follow_up_page(&pager, page)))
 }
 
 /// A page of follow-up requests with its cursor.
-pub fn follow_up_page(page: crate::app::Page<FollowUp>) -> FollowUpPage {
+pub fn follow_up_page(pager: &Pager<'_>, page: crate::app::Page<FollowUp>) -> FollowUpPage {
     FollowUpPage {
-        next_cursor: Cursor::next(&page, |f| f.id),
+        next_cursor: pager.next(&page, |f| f.id),
         items: page.items.into_iter().map(Into::into).collect(),
     }
 }

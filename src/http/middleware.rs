@@ -8,11 +8,12 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
-use actix_web::{web, HttpResponse, ResponseError};
+use actix_web::{web, HttpMessage, HttpResponse, ResponseError};
 use tracing::Instrument;
 use uuid::Uuid;
 
 use super::error::{Problem, PROBLEM_JSON};
+use super::input::check_target;
 use crate::telemetry::with_request_id;
 
 use super::AppState;
@@ -49,14 +50,25 @@ pub async fn request_context(
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let method = req.method().to_string();
     let is_docs = req.path().starts_with("/docs");
-    // The path, never the query string: filters may name people.
-    let span = tracing::info_span!("request", request_id = %id, %method, path = %req.path());
+    // The route template, never the path or the query string: both may name people. It is
+    // known once routing has run (`request served` carries it).
+    let span = tracing::info_span!("request", request_id = %id, %method);
 
-    let result = with_request_id(id.clone(), next.call(req))
-        .instrument(span.clone())
-        .await;
+    let result = match check_target(req.path(), req.query_string()) {
+        Some(refusal) => {
+            with_request_id(id.clone(), async move {
+                Ok(req.error_response(refusal).map_into_boxed_body())
+            })
+            .instrument(span.clone())
+            .await
+        }
+        None => with_request_id(id.clone(), next.call(req))
+            .instrument(span.clone())
+            .await
+            .map(ServiceResponse::map_into_boxed_body),
+    };
     let response = match result {
-        Ok(response) => response.map_into_boxed_body(),
+        Ok(response) => response,
         // Only inner middleware fails this way (handlers turn errors into responses); the
         // request is gone, so the error leaves as a problem document built from its status.
         Err(error) => {
@@ -73,6 +85,11 @@ pub async fn request_context(
         }
     };
     let mut response = ensure_problem_body(response, &id);
+    let allowance = response
+        .request()
+        .extensions()
+        .get::<super::limits::Allowance>()
+        .copied();
 
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&id) {
@@ -91,6 +108,9 @@ pub async fn request_context(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(if is_docs { DOCS_CSP } else { API_CSP }),
     );
+    if let Some(allowance) = allowance {
+        allowance.write_headers(headers);
+    }
     if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -13,6 +13,8 @@ mod extract;
 mod feedback;
 mod follow_ups;
 mod health;
+mod input;
+mod limits;
 mod me;
 mod metrics;
 mod middleware;
@@ -31,9 +33,11 @@ use error::ApiError;
 
 pub use docs::docs_service;
 pub use extract::extractor_configs;
+pub use limits::RateLimits;
 pub use metrics::Metrics;
 pub use middleware::request_context;
 pub use openapi::{openapi, openapi_json, RouteTable, API_VERSION};
+pub use pagination::CursorKey;
 pub use state::AppState;
 
 /// Every API route. Adding a resource means adding its `configure` here.

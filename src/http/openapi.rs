@@ -186,11 +186,12 @@ pub fn openapi() -> OpenApiDoc {
         "Unauthorized".into(),
         RefOr::T(problem_response(
             "No bearer token, or one that does not verify",
+            false,
         )),
     );
     components.responses.insert(
         "Problem".into(),
-        RefOr::T(problem_response("An error, as a problem document")),
+        RefOr::T(problem_response("An error, as a problem document", false)),
     );
     document_text_rules(components, &request_schemas);
     for (path, item) in api.paths.paths.iter_mut() {
@@ -270,8 +271,11 @@ fn add_error_responses(path: &str, method: &str, operation: &mut Operation) {
         .iter()
         .find(|rule| rule.method == method && rule.path == path);
     let mut generated: Vec<(&str, String)> = Vec::new();
-    if body || query || if_match || idempotent {
-        generated.push(("400", "Malformed body, query or header".into()));
+    if body || query || if_match || idempotent || path.contains('{') {
+        generated.push((
+            "400",
+            "Malformed body, query, path or header (control characters, duplicate keys)".into(),
+        ));
     }
     if api {
         generated.push(("401", String::new()));
@@ -289,6 +293,7 @@ fn add_error_responses(path: &str, method: &str, operation: &mut Operation) {
         generated.push(("412", "Changed since that ETag".into()));
     }
     if body {
+        generated.push(("408", "The body did not arrive in time".into()));
         generated.push(("413", "Body too large".into()));
         generated.push(("415", "Body is not `application/json`".into()));
     }
@@ -304,6 +309,12 @@ fn add_error_responses(path: &str, method: &str, operation: &mut Operation) {
     if if_match {
         generated.push(("428", "`If-Match` is missing".into()));
     }
+    if api {
+        generated.push((
+            "429",
+            "Over a rate limit (per caller, or failed authentications per address)".into(),
+        ));
+    }
     if api || path == "/health/ready" {
         generated.push(("503", "The database is unavailable; retry shortly".into()));
     }
@@ -315,18 +326,32 @@ fn add_error_responses(path: &str, method: &str, operation: &mut Operation) {
                 .or_insert_with(|| RefOr::Ref(Ref::from_response_name("Unauthorized")));
             continue;
         }
+        let retry = matches!(status, "429" | "503");
         responses
             .entry(status.into())
-            .or_insert_with(|| RefOr::T(problem_response(&description)));
+            .or_insert_with(|| RefOr::T(problem_response(&description, retry)));
     }
     responses
         .entry("default".into())
         .or_insert_with(|| RefOr::Ref(Ref::from_response_name("Problem")));
 }
 
-fn problem_response(description: &str) -> utoipa::openapi::Response {
-    ResponseBuilder::new()
-        .description(description)
+fn problem_response(description: &str, retry: bool) -> utoipa::openapi::Response {
+    let mut response = ResponseBuilder::new().description(description);
+    if retry {
+        response = response.header(
+            "Retry-After",
+            utoipa::openapi::HeaderBuilder::new()
+                .schema(Some(
+                    utoipa::openapi::ObjectBuilder::new()
+                        .schema_type(utoipa::openapi::schema::Type::Integer)
+                        .minimum(Some(0)),
+                ))
+                .description(Some("Seconds to wait before retrying"))
+                .build(),
+        );
+    }
+    response
         .content(
             PROBLEM_JSON,
             ContentBuilder::new()

@@ -16,7 +16,7 @@ use crate::storage::{Requisition, ResponseToStore};
 
 use super::error::{ApiError, ApiResult, Problem, PROBLEM_JSON};
 use super::extract::{Body, IdempotencyKey, IfMatch};
-use super::pagination::{Cursor, PageParams};
+use super::pagination::PageParams;
 use super::respond::{created, document, once, stored};
 use super::AppState;
 
@@ -206,13 +206,14 @@ async fn list_requisitions(
         filter.department.as_deref(),
         filter.hiring_manager.as_deref(),
     );
+    let pager = state.cursors().await?.list("requisitions");
     let page = state
         .app
         .requisitions()
-        .list(&principal, query.map_err(Into::into), page.request())
+        .list(&principal, query.map_err(Into::into), page.request(&pager))
         .await?;
     Ok(web::Json(RequisitionPage {
-        next_cursor: Cursor::next(&page, |r| r.row.id),
+        next_cursor: pager.next(&page, |r| r.row.id),
         items: page.items.iter().map(RequisitionView::from).collect(),
     }))
 }

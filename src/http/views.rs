@@ -146,14 +146,17 @@ pub struct FollowUpPage {
 #[into_params(parameter_in = Path)]
 pub struct EmployeePath {
     /// The employee's id.
-    #[param(pattern = "^[!-~]{1,128}$")]
+    #[param(pattern = "^([!-~]{3,128}|[!-\\-/-~][!-~]?|\\.[!-\\-/-~])$")]
     pub employee_id: String,
 }
 
 impl EmployeePath {
     /// An id that cannot exist names nobody.
     pub fn employee(&self) -> Option<EmployeeId> {
-        debug_assert_eq!(EMPLOYEE_ID_PATTERN, "^[!-~]{1,128}$");
+        debug_assert_eq!(
+            EMPLOYEE_ID_PATTERN,
+            "^([!-~]{3,128}|[!-\\-/-~][!-~]?|\\.[!-\\-/-~])$"
+        );
         EmployeeId::parse(&self.employee_id).ok()
     }
 }

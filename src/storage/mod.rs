@@ -19,19 +19,24 @@ mod privacy;
 mod requisitions;
 mod retention;
 mod rows;
+mod secrets;
 
 use std::future::Future;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use secrecy::ExposeSecret;
 use sqlx::migrate::Migrator;
 use sqlx::pool::PoolConnection;
+use sqlx::postgres::PgTransactionManager;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::SqliteTransactionManager;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection as _, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
+use sqlx_core::transaction::TransactionManager;
 
 use crate::config::{Backend, DatabaseSettings};
 
@@ -59,6 +64,8 @@ pub struct Store {
     pool: Pool,
     /// How long the client waits for any one statement's answer (see `Watch`).
     deadline: Duration,
+    /// Where a replacement for a connection the server closed is opened (PostgreSQL only).
+    reconnect: Option<Arc<PgConnectOptions>>,
 }
 
 #[derive(Clone, Debug)]
@@ -84,20 +91,23 @@ enum Pooled {
 }
 
 /// A transaction on a `Connection`; rolled back when dropped without `commit`.
+///
+/// It drives sqlx's transaction manager itself rather than holding a `sqlx::Transaction`: a
+/// `BEGIN` that fails on a connection the server closed is retried on a fresh connection, and
+/// that needs the connection back after a failed `begin`, which a borrowed `sqlx::Transaction`
+/// does not give. Dropped open, it queues the rollback exactly as `sqlx::Transaction` does.
 pub struct Tx<'c> {
-    open: Open<'c>,
+    open: On<'c>,
     watch: &'c Watch,
-}
-
-enum Open<'c> {
-    Postgres(sqlx::Transaction<'c, Postgres>),
-    Sqlite(sqlx::Transaction<'c, Sqlite>),
+    finished: bool,
 }
 
 /// What statements run on: a connection, or the connection of a transaction.
 pub struct Db<'c> {
     on: On<'c>,
     watch: &'c Watch,
+    /// Outside a transaction: a statement refused by a closed connection may run again.
+    retry: bool,
 }
 
 pub(crate) enum On<'c> {
@@ -113,9 +123,17 @@ pub(crate) enum On<'c> {
 /// the pool pings a returned connection with no deadline (transact-rs/sqlx#4349, in 0.8 and
 /// 0.9), so a silent one would hold its pool slot until TCP gives up, a quarter of an hour
 /// later. Such a connection is closed instead (`Drop for Connection`), which sqlx bounds.
+///
+/// It also knows whether anything has been answered on this checkout: until then, a statement
+/// that fails because the server had closed the connection (a restart, a failover,
+/// `pg_terminate_backend`: SQLSTATE 57P01-57P03, the 08 class, a reset socket) cannot have
+/// run, so it is retried once on a freshly opened connection (`Db::retry`). A restart then
+/// costs the requests in flight at that moment, not one failure per stale pooled connection.
 struct Watch {
     deadline: Duration,
     unfinished: AtomicBool,
+    answered: AtomicBool,
+    reconnect: Option<Arc<PgConnectOptions>>,
 }
 
 impl Watch {
@@ -131,19 +149,71 @@ impl Watch {
                 format!("the database did not answer within {:?}", self.deadline),
             ))),
             // An answer from the server, even an error, leaves the connection usable; a broken
-            // connection (I/O, TLS, protocol) stays marked and is closed.
+            // connection (I/O, TLS, protocol, the server's own "terminating connection") stays
+            // marked and is closed.
             Ok(Ok(value)) => {
-                self.unfinished.store(false, Ordering::Relaxed);
+                self.answered();
                 Ok(value)
             }
             Ok(Err(error)) => {
-                if matches!(error, sqlx::Error::Database(_) | sqlx::Error::RowNotFound) {
-                    self.unfinished.store(false, Ordering::Relaxed);
+                let answered = match &error {
+                    sqlx::Error::Database(db) => !is_connection_failure(db.code().as_deref()),
+                    sqlx::Error::RowNotFound => true,
+                    _ => false,
+                };
+                if answered {
+                    self.answered();
                 }
                 Err(error)
             }
         }
     }
+
+    fn answered(&self) {
+        self.unfinished.store(false, Ordering::Relaxed);
+        self.answered.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether `error` on this checkout's first statement means the server had closed the
+    /// connection before the statement could run.
+    fn may_retry(&self, error: &sqlx::Error) -> bool {
+        self.reconnect.is_some() && !self.answered.load(Ordering::Relaxed) && is_closed(error)
+    }
+
+    /// Replaces the connection the server closed with a freshly opened one, within the
+    /// deadline. The pool keeps its slot; the dead connection is dropped (no goodbye to send).
+    async fn replace(&self, connection: &mut PgConnection) -> Result<(), sqlx::Error> {
+        let Some(options) = &self.reconnect else {
+            return Err(sqlx::Error::PoolClosed);
+        };
+        tracing::info!("the database closed a pooled connection; retrying on a new one");
+        let fresh = self.run(PgConnection::connect_with(options)).await?;
+        drop(std::mem::replace(connection, fresh));
+        Ok(())
+    }
+}
+
+/// An error that says the server closed the connection, or the socket broke, before answering.
+fn is_closed(error: &sqlx::Error) -> bool {
+    use std::io::ErrorKind;
+    match error {
+        sqlx::Error::Database(db) => is_connection_failure(db.code().as_deref()),
+        sqlx::Error::Io(io) => matches!(
+            io.kind(),
+            ErrorKind::ConnectionReset
+                | ErrorKind::ConnectionAborted
+                | ErrorKind::BrokenPipe
+                | ErrorKind::UnexpectedEof
+                | ErrorKind::NotConnected
+        ),
+        _ => false,
+    }
+}
+
+/// SQLSTATE class 08 (connection exception) and 57P01-57P03 (admin or crash shutdown, cannot
+/// connect now): the server is going away or not there yet.
+fn is_connection_failure(code: Option<&str>) -> bool {
+    code.is_some_and(|code| code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03"))
 }
 
 impl Drop for Connection {
@@ -158,15 +228,32 @@ impl Drop for Connection {
 }
 
 /// Runs the same body against whichever backend `$db` (a `&mut Db`) holds, with `$c` bound to
-/// the backend's connection, within the connection's deadline (`Watch`).
+/// the backend's connection, within the connection's deadline (`Watch`). On PostgreSQL, a
+/// checkout's first statement outside a transaction that meets a connection the server had
+/// closed runs once more on a fresh connection (see `Watch`).
 macro_rules! on_db {
     ($db:expr, $c:ident => $body:expr) => {{
         let db: &mut $crate::storage::Db<'_> = $db;
         let watch = db.watch;
+        let retry = db.retry;
         match &mut db.on {
             $crate::storage::On::Postgres(connection) => {
-                let $c: &mut sqlx::PgConnection = &mut **connection;
-                watch.run(async { $body }).await
+                let outcome = {
+                    let $c: &mut sqlx::PgConnection = &mut **connection;
+                    watch.run(async { $body }).await
+                };
+                match outcome {
+                    Err(error) if retry && watch.may_retry(&error) => {
+                        match watch.replace(&mut **connection).await {
+                            Ok(()) => {
+                                let $c: &mut sqlx::PgConnection = &mut **connection;
+                                watch.run(async { $body }).await
+                            }
+                            Err(error) => Err(error),
+                        }
+                    }
+                    outcome => outcome,
+                }
             }
             $crate::storage::On::Sqlite(connection) => {
                 let $c: &mut sqlx::SqliteConnection = &mut **connection;
@@ -204,6 +291,13 @@ impl From<sqlx::Error> for StorageError {
             // 57014: statement timeout; SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their
             // extended codes (the low byte): a lock wait timed out.
             sqlx::Error::Database(db) if is_timeout(db.code().as_deref()) => {
+                Self::Unavailable(error.to_string())
+            }
+            // The server is shutting down, restarting or refusing connections.
+            sqlx::Error::Database(db)
+                if is_connection_failure(db.code().as_deref())
+                    || db.code().as_deref() == Some("53300") =>
+            {
                 Self::Unavailable(error.to_string())
             }
             _ => Self::Other(error.to_string()),
@@ -253,7 +347,7 @@ impl Store {
                     .map_err(|e| StorageError::Other(format!("invalid SQLite URL: {e}")))?
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
+                    .synchronous(SqliteSynchronous::Full)
                     .foreign_keys(true)
                     .busy_timeout(pool.statement_timeout);
                 let path = options.get_filename();
@@ -272,12 +366,22 @@ impl Store {
             }
             Backend::Postgres => {
                 let timeout_ms = pool.statement_timeout.as_millis().to_string();
+                // A transaction left open between statements for longer than a statement may
+                // take means its client is gone: the server ends it and frees its locks.
+                let idle_ms = (pool.statement_timeout * 2).as_millis().to_string();
+                // The server probes an idle client socket (30 s, then every 10 s, 3 times), so
+                // a client host that vanished does not keep its backend; the client side is
+                // bounded by `Watch` (sqlx has no keepalive setting of its own).
                 let options = PgConnectOptions::from_str(url)
                     .map_err(|e| StorageError::Other(format!("invalid PostgreSQL URL: {e}")))?
                     .application_name("debrief")
                     .options([
                         ("statement_timeout", timeout_ms.as_str()),
                         ("lock_timeout", timeout_ms.as_str()),
+                        ("idle_in_transaction_session_timeout", idle_ms.as_str()),
+                        ("tcp_keepalives_idle", "30"),
+                        ("tcp_keepalives_interval", "10"),
+                        ("tcp_keepalives_count", "3"),
                     ]);
                 // No ping before every acquire: it doubled the round trips of every query
                 // (measured in bench/run.sh). A connection that died is reported by the query
@@ -294,9 +398,14 @@ impl Store {
     }
 
     fn new(pool: Pool, settings: &DatabaseSettings) -> Self {
+        let reconnect = match &pool {
+            Pool::Postgres(pool) => Some(pool.connect_options()),
+            Pool::Sqlite(_) => None,
+        };
         Store {
             pool,
             deadline: settings.pool.statement_timeout + DEADLINE_MARGIN,
+            reconnect,
         }
     }
 
@@ -328,6 +437,33 @@ impl Store {
             .collect()
     }
 
+    /// Writes a consistent copy of the embedded database to `to` (SQLite's `VACUUM INTO`: a
+    /// read transaction, so the service keeps serving, and writers wait only for the copy's
+    /// final step). PostgreSQL is backed up with its own tools.
+    pub async fn backup(&self, to: &std::path::Path) -> StorageResult<()> {
+        let Pool::Sqlite(pool) = &self.pool else {
+            return Err(StorageError::Other(
+                "backup copies the embedded SQLite database; back PostgreSQL up with pg_dump \
+                 or your provider's snapshots"
+                    .into(),
+            ));
+        };
+        if to.exists() {
+            return Err(StorageError::Other(format!(
+                "{} already exists",
+                to.display()
+            )));
+        }
+        let target = to
+            .to_str()
+            .ok_or_else(|| StorageError::Other("the backup path is not UTF-8".into()))?;
+        sqlx::query("vacuum into $1")
+            .bind(target)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
     /// One connection for a use case's statements.
     pub async fn acquire(&self) -> StorageResult<Connection> {
         let pooled = match &self.pool {
@@ -339,6 +475,8 @@ impl Store {
             watch: Watch {
                 deadline: self.deadline,
                 unfinished: AtomicBool::new(false),
+                answered: AtomicBool::new(false),
+                reconnect: self.reconnect.clone(),
             },
         })
     }
@@ -381,6 +519,7 @@ impl Connection {
         Db {
             on,
             watch: &self.watch,
+            retry: true,
         }
     }
 
@@ -396,39 +535,79 @@ impl Connection {
     pub async fn begin(&mut self) -> StorageResult<Tx<'_>> {
         let watch = &self.watch;
         let open = match &mut self.pooled {
-            Pooled::Postgres(c) => Open::Postgres(watch.run(c.begin()).await?),
-            Pooled::Sqlite(c) => Open::Sqlite(watch.run(c.begin_with("BEGIN IMMEDIATE")).await?),
+            Pooled::Postgres(c) => {
+                let c: &mut PgConnection = c;
+                match watch.run(PgTransactionManager::begin(c, None)).await {
+                    Err(error) if watch.may_retry(&error) => {
+                        watch.replace(c).await?;
+                        watch.run(PgTransactionManager::begin(c, None)).await?;
+                    }
+                    outcome => outcome?,
+                }
+                On::Postgres(c)
+            }
+            Pooled::Sqlite(c) => {
+                let c: &mut SqliteConnection = c;
+                let immediate = Some(sqlx::SqlSafeStr::into_sql_str("BEGIN IMMEDIATE"));
+                watch
+                    .run(SqliteTransactionManager::begin(c, immediate))
+                    .await?;
+                On::Sqlite(c)
+            }
         };
-        Ok(Tx { open, watch })
+        Ok(Tx {
+            open,
+            watch,
+            finished: false,
+        })
     }
 }
 
 impl Tx<'_> {
     pub fn db(&mut self) -> Db<'_> {
         let on = match &mut self.open {
-            Open::Postgres(tx) => On::Postgres(tx),
-            Open::Sqlite(tx) => On::Sqlite(tx),
+            On::Postgres(c) => On::Postgres(c),
+            On::Sqlite(c) => On::Sqlite(c),
         };
         Db {
             on,
             watch: self.watch,
+            retry: false,
         }
     }
 
-    pub async fn commit(self) -> StorageResult<()> {
-        match self.open {
-            Open::Postgres(tx) => self.watch.run(tx.commit()).await?,
-            Open::Sqlite(tx) => self.watch.run(tx.commit()).await?,
+    pub async fn commit(mut self) -> StorageResult<()> {
+        match &mut self.open {
+            On::Postgres(c) => self.watch.run(PgTransactionManager::commit(c)).await?,
+            On::Sqlite(c) => self.watch.run(SqliteTransactionManager::commit(c)).await?,
         }
+        self.finished = true;
         Ok(())
     }
 
-    pub async fn rollback(self) -> StorageResult<()> {
-        match self.open {
-            Open::Postgres(tx) => self.watch.run(tx.rollback()).await?,
-            Open::Sqlite(tx) => self.watch.run(tx.rollback()).await?,
+    pub async fn rollback(mut self) -> StorageResult<()> {
+        match &mut self.open {
+            On::Postgres(c) => self.watch.run(PgTransactionManager::rollback(c)).await?,
+            On::Sqlite(c) => {
+                self.watch
+                    .run(SqliteTransactionManager::rollback(c))
+                    .await?
+            }
         }
+        self.finished = true;
         Ok(())
+    }
+}
+
+impl Drop for Tx<'_> {
+    /// Queues the rollback for the connection's next use, as `sqlx::Transaction` does.
+    fn drop(&mut self) {
+        if !self.finished {
+            match &mut self.open {
+                On::Postgres(c) => PgTransactionManager::start_rollback(c),
+                On::Sqlite(c) => SqliteTransactionManager::start_rollback(c),
+            }
+        }
     }
 }
 

@@ -13,6 +13,9 @@ backend_tests!(
     tokens_that_do_not_verify_are_401,
     a_token_without_a_tenant_is_refused_unless_a_default_tenant_is_configured,
     roles_are_read_from_a_configured_nested_claim,
+    an_issuer_must_be_one_string_not_an_array_containing_it,
+    two_authorization_headers_are_refused,
+    failed_authentications_from_one_address_are_rate_limited,
 );
 
 fn now() -> i64 {
@@ -177,4 +180,64 @@ async fn roles_are_read_from_a_configured_nested_claim(backend: Backend) {
     claims["realm_access"] = json!({"roles": ["hr", "offline_access"]});
     let nested = sign(&app, &claims, None);
     assert_eq!(create(nested).await.expect("request").status(), 201);
+}
+
+async fn an_issuer_must_be_one_string_not_an_array_containing_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let good = sign(&app, &valid_claims(), None);
+    assert_eq!(
+        status_with(&app, &format!("Bearer {good}")).await.status(),
+        200
+    );
+    let mut claims = valid_claims();
+    claims["iss"] = json!(["https://evil.example", "debrief-dev"]);
+    let token = sign(&app, &claims, None);
+    assert_problem(status_with(&app, &format!("Bearer {token}")).await, 401).await;
+    claims["iss"] = json!(["debrief-dev"]);
+    let token = sign(&app, &claims, None);
+    assert_problem(status_with(&app, &format!("Bearer {token}")).await, 401).await;
+}
+
+async fn two_authorization_headers_are_refused(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let good = format!("Bearer {}", sign(&app, &valid_claims(), None));
+    for (first, second) in [
+        (good.as_str(), "Bearer garbage"),
+        ("Bearer garbage", good.as_str()),
+        (good.as_str(), good.as_str()),
+    ] {
+        let response = app
+            .client
+            .get(app.url("/v1/catalogs/competencies"))
+            .header("authorization", first)
+            .header("authorization", second)
+            .send()
+            .await
+            .expect("request");
+        assert_problem(response, 401).await;
+    }
+}
+
+async fn failed_authentications_from_one_address_are_rate_limited(backend: Backend) {
+    let app = spawn_app_with(backend, |s| s.rate_limit_auth_failures_per_minute = 3).await;
+    for _ in 0..3 {
+        assert_problem(status_with(&app, "Bearer nonsense").await, 401).await;
+    }
+    let refused = status_with(&app, "Bearer nonsense").await;
+    let retry_after: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!((1..=20).contains(&retry_after), "{retry_after}");
+    assert_eq!(refused.headers()["ratelimit-limit"], "3");
+    assert_eq!(refused.headers()["ratelimit-remaining"], "0");
+    let body = assert_problem(refused, 429).await;
+    assert_eq!(body["type"], "urn:debrief:problem:too-many-requests");
+    // A caller with a valid token is not slowed down by someone else's guessing.
+    let good = sign(&app, &valid_claims(), None);
+    assert_eq!(
+        status_with(&app, &format!("Bearer {good}")).await.status(),
+        200
+    );
 }

@@ -151,7 +151,8 @@ async fn an_unknown_kid_storm_fetches_the_jwks_once(backend: Backend) {
     let server = JwksServer::start(&[&key]).await;
     server.set_down(true);
     let app = jwks_app(backend, &server, |s| {
-        s.auth_jwks_refresh_interval_secs = 3600
+        s.auth_jwks_refresh_interval_secs = 3600;
+        s.auth_jwks_max_age_secs = 3600;
     })
     .await;
     assert_eq!(server.jwks_requests(), 1, "the failed fetch at start");

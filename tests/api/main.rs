@@ -17,6 +17,7 @@ mod catalogs;
 mod cli;
 mod errors;
 mod feedback;
+mod hardening;
 mod health;
 mod hiring;
 mod identity;

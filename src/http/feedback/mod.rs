@@ -15,7 +15,7 @@ use crate::storage::Feedback;
 
 use super::error::{ApiResult, Problem, PROBLEM_JSON};
 use super::extract::{Body, IdempotencyKey};
-use super::pagination::{Cursor, PageParams};
+use super::pagination::PageParams;
 use super::respond::{created, once};
 use super::AppState;
 
@@ -96,13 +96,14 @@ async fn list_feedback(
         requisition_id: filter.requisition_id,
         updated_before: filter.updated_before,
     };
+    let pager = state.cursors().await?.list("feedback");
     let page = state
         .app
         .feedback()
-        .list(&principal, query, page.request())
+        .list(&principal, query, page.request(&pager))
         .await?;
     Ok(web::Json(FeedbackPage {
-        next_cursor: Cursor::next(&page, |f| f.id),
+        next_cursor: pager.next(&page, |f| f.id),
         items: page
             .items
             .iter()
