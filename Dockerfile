@@ -12,7 +12,12 @@ RUN mkdir src \
     && cargo build --release --locked \
     && rm -rf src
 
-# The service itself (migrations are embedded in the binary).
+# The service itself (migrations are embedded in the binary). The image has no .git: pass the
+# commit for `--version`, `/health/live` and `debrief_build_info` (docker build --build-arg
+# DEBRIEF_GIT_COMMIT=$(git rev-parse --short=12 HEAD)).
+ARG DEBRIEF_GIT_COMMIT=unknown
+ENV DEBRIEF_GIT_COMMIT=${DEBRIEF_GIT_COMMIT}
+COPY build.rs ./
 COPY src ./src
 COPY migrations ./migrations
 RUN touch src/main.rs src/lib.rs \

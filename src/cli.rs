@@ -18,7 +18,7 @@ use crate::storage::Store;
 /// Configuration comes from DEBRIEF_* environment variables and an optional TOML file; see
 /// docs/configuration.md.
 #[derive(Debug, Parser)]
-#[command(name = "debrief", version, about)]
+#[command(name = "debrief", version = crate::build_info::LONG, about)]
 pub struct Cli {
     /// TOML configuration file (also DEBRIEF_CONFIG).
     #[arg(long, global = true, value_name = "FILE")]
@@ -42,6 +42,10 @@ pub enum Command {
         #[arg(long, default_value = "demo")]
         tenant: String,
     },
+    /// Check the configuration and reach every dependency once (database and its migrations,
+    /// the identity provider's keys and discovery document): one line per check, exit code 1
+    /// if any fails. Usable as a pre-deploy step or a Kubernetes init container.
+    Check,
     /// Probe the running service's liveness endpoint (for container health checks); exits 0
     /// when it answers 200.
     Health,
@@ -93,6 +97,11 @@ fn parse_role(raw: &str) -> Result<Role, String> {
 }
 
 impl Cli {
+    /// Whether this runs the service (its log goes to stdout).
+    pub fn serves(&self) -> bool {
+        matches!(self.command, None | Some(Command::Serve))
+    }
+
     pub async fn run(self, settings: Settings) -> anyhow::Result<()> {
         match self.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(settings).await,
@@ -104,6 +113,7 @@ impl Cli {
                 Ok(())
             }
             Command::Health => probe_liveness(&settings),
+            Command::Check => check(&settings).await,
             Command::Backup { to } => {
                 let store = Store::connect(&settings.database).await?;
                 let result = store.backup(&to).await;
@@ -115,8 +125,15 @@ impl Cli {
             Command::Retention(RetentionCommand::Apply { dry_run }) => {
                 let store = Store::connect(&settings.database).await?;
                 store.migrate().await?;
-                let report =
-                    crate::app::retention::apply(&store, crate::storage::now(), dry_run).await;
+                let bar = Bar::new("anonymising");
+                let report = crate::app::retention::apply_with_progress(
+                    &store,
+                    crate::storage::now(),
+                    dry_run,
+                    &bar,
+                )
+                .await;
+                bar.finish();
                 store.close().await;
                 print_retention(&report?, dry_run);
                 Ok(())
@@ -126,7 +143,10 @@ impl Cli {
                 let store = Store::connect(&settings.database).await?;
                 store.migrate().await?;
                 let app = App::new(store.clone());
-                let report = crate::app::seed::seed(&app, &tenant).await?;
+                let bar = Bar::new("seeding");
+                let report = crate::app::seed::seed_with_progress(&app, &tenant, &bar).await;
+                bar.finish();
+                let report = report?;
                 store.close().await;
                 println!(
                     "Seeded tenant {tenant}: {} requisitions, {} applications, {} new decisions.",
@@ -143,7 +163,10 @@ impl Cli {
                     ("rejected candidate", "E1001", "employee"),
                     ("HR portal", "hr-portal", "integration"),
                 ] {
-                    println!("  {who:<45} cargo run -- token --sub {sub} --role {role} --tenant {tenant}");
+                    println!(
+                        "  {who:<45} {} token --sub {sub} --role {role} --tenant {tenant}",
+                        invocation()
+                    );
                 }
                 Ok(())
             }
@@ -161,6 +184,9 @@ impl Cli {
                     .unwrap_or_else(|| "demo".into());
                 TenantId::parse(&tenant).map_err(anyhow::Error::msg)?;
                 EmployeeId::parse(&args.sub).map_err(anyhow::Error::msg)?;
+                if settings.is_development() {
+                    development_secret_exists(&settings)?;
+                }
                 let token = mint_token(
                     &settings,
                     &TokenRequest {
@@ -170,6 +196,16 @@ impl Cli {
                         ttl_secs: args.ttl,
                     },
                 )?;
+                if settings.is_development() && running_server_refuses(&settings, &token) {
+                    anyhow::bail!(
+                        "the service on {} does not accept tokens signed with the development \
+                         secret in {}: it runs with another data directory. Run this command \
+                         from the folder where `serve` runs, or set DEBRIEF_DATA_DIR to its data \
+                         directory.",
+                        settings.listen,
+                        absolute(&settings.data_dir).display()
+                    );
+                }
                 println!("{token}");
                 Ok(())
             }
@@ -217,16 +253,19 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         "debrief listening"
     );
     if settings.is_development() {
-        let secret_file = settings.data_dir.join(crate::auth::DEV_SECRET_FILE);
-        println!();
-        println!("  Debrief is running with development auth (loopback only).");
-        println!("  API reference:  {base}/docs/");
-        println!("  OpenAPI:        {base}/openapi.json");
-        println!("  Get a token:    cargo run -- token --sub H1001 --role hr --tenant demo");
-        println!("  Demo data:      cargo run -- seed   (then see the tokens it suggests)");
-        println!("  Use it:         curl -H \"Authorization: Bearer $TOKEN\" {base}/v1/catalogs/competencies");
-        println!("  Dev secret:     {}", secret_file.display());
-        println!();
+        // For a person at a terminal, on stderr: stdout carries only the logs.
+        let secret_file = absolute(&settings.data_dir).join(crate::auth::DEV_SECRET_FILE);
+        let run = invocation();
+        eprintln!();
+        eprintln!("  Debrief is running with development auth (loopback only).");
+        eprintln!("  API reference:  {base}/docs/");
+        eprintln!("  OpenAPI:        {base}/openapi.json");
+        eprintln!("  Get a token:    TOKEN=$({run} token --sub H1001 --role hr --tenant demo)");
+        eprintln!("  Demo data:      {run} seed   (then see the tokens it suggests)");
+        eprintln!("  Use it:         curl -H \"Authorization: Bearer $TOKEN\" {base}/v1/catalogs/competencies");
+        eprintln!("  Dev secret:     {}", secret_file.display());
+        eprintln!("  (run the commands from this folder, or set DEBRIEF_DATA_DIR to the same data directory)");
+        eprintln!();
     }
     application.run_until_stopped().await?;
     Ok(())
@@ -255,5 +294,175 @@ fn probe_liveness(settings: &Settings) -> anyhow::Result<()> {
             "liveness probe answered {:?}",
             String::from_utf8_lossy(&head)
         )
+    }
+}
+
+/// How the user started this program, for the commands we suggest: `cargo run --` under cargo,
+/// the path they typed for the binary (`debrief` when it came from `PATH`).
+pub fn invocation() -> String {
+    if std::env::var_os("CARGO_MANIFEST_DIR").is_some() && std::env::var_os("CARGO").is_some() {
+        return "cargo run --".into();
+    }
+    match std::env::args().next() {
+        Some(typed) if typed.contains('/') => typed,
+        _ => "debrief".into(),
+    }
+}
+
+fn absolute(path: &std::path::Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// `token` never makes a development secret: one it made would not be the running service's.
+fn development_secret_exists(settings: &Settings) -> anyhow::Result<()> {
+    let file = settings.data_dir.join(crate::auth::DEV_SECRET_FILE);
+    if file.is_file() {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "no development secret at {}: `serve` creates it in its data directory on first start \
+         (DEBRIEF_DATA_DIR, default ./data where it runs). Start the service first, and run this \
+         command from the same folder or with DEBRIEF_DATA_DIR set to that data directory.",
+        absolute(&file).display()
+    )
+}
+
+/// Whether a service answering on the configured address refuses `token` (401): it was
+/// started with another data directory. No service answering is not a refusal.
+fn running_server_refuses(settings: &Settings, token: &str) -> bool {
+    use std::io::{Read, Write};
+    use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
+    use std::time::Duration;
+
+    let mut address = settings.listen;
+    if address.ip().is_unspecified() {
+        address = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), address.port());
+    }
+    let timeout = Duration::from_secs(2);
+    let Ok(mut stream) = TcpStream::connect_timeout(&address, timeout) else {
+        return false;
+    };
+    let request = format!(
+        "GET /v1/catalogs/competencies?limit=1 HTTP/1.0\r\nHost: localhost\r\n\
+         Authorization: Bearer {token}\r\n\r\n"
+    );
+    let mut head = [0u8; 12];
+    let answered = stream.set_read_timeout(Some(timeout)).is_ok()
+        && stream.write_all(request.as_bytes()).is_ok()
+        && stream.read_exact(&mut head).is_ok();
+    answered && head.starts_with(b"HTTP/1.") && &head[9..12] == b"401"
+}
+
+/// `debrief check`: one line per check, then a verdict.
+async fn check(settings: &Settings) -> anyhow::Result<()> {
+    use crate::auth::{Authenticator, Verdict};
+    use std::time::Duration;
+
+    let mut failures = 0;
+    let mut report = |verdict: Verdict, what: &str, detail: &str| {
+        let label = match verdict {
+            Verdict::Ok => "ok",
+            Verdict::Warn => "warn",
+            Verdict::Fail => "FAIL",
+        };
+        failures += usize::from(verdict == Verdict::Fail);
+        println!("{label:<5} {what:<10} {detail}");
+    };
+    report(
+        Verdict::Ok,
+        "config",
+        &format!(
+            "valid: {:?} database, {:?} auth, listening on {}",
+            settings.database.backend,
+            settings.auth.mode(),
+            settings.listen
+        ),
+    );
+    if settings.is_development() {
+        report(
+            Verdict::Warn,
+            "auth",
+            "development auth (a local secret, loopback only): not for a deployment",
+        );
+    }
+    let within = Duration::from_secs(10);
+    let database = async {
+        let store = Store::connect(&settings.database).await?;
+        store.ping().await?;
+        let pending = store.pending_migrations().await;
+        store.close().await;
+        pending
+    };
+    match tokio::time::timeout(within, database).await {
+        Err(_) => report(Verdict::Fail, "database", "no answer within 10 s"),
+        Ok(Err(error)) => report(Verdict::Fail, "database", &format!("cannot reach it: {error}")),
+        Ok(Ok(pending)) if pending.is_empty() => {
+            report(Verdict::Ok, "database", "reachable, every migration applied")
+        }
+        Ok(Ok(pending)) if settings.migrate_on_start => report(
+            Verdict::Ok,
+            "database",
+            &format!("reachable; {} migration(s) pending, applied by `serve` at start", pending.len()),
+        ),
+        Ok(Ok(pending)) => report(
+            Verdict::Fail,
+            "database",
+            &format!(
+                "reachable, but {} migration(s) pending and DEBRIEF_MIGRATE_ON_START is off: run `debrief migrate`",
+                pending.len()
+            ),
+        ),
+    }
+    match Authenticator::from_settings(settings) {
+        Err(error) => report(Verdict::Fail, "keys", &format!("{error:#}")),
+        Ok(auth) => match tokio::time::timeout(within, auth.check(&settings.auth.issuer)).await {
+            Err(_) => report(
+                Verdict::Fail,
+                "keys",
+                "the identity provider did not answer within 10 s",
+            ),
+            Ok(findings) => {
+                for (verdict, what, detail) in findings {
+                    report(verdict, what, &detail);
+                }
+            }
+        },
+    }
+    if failures > 0 {
+        anyhow::bail!("{failures} check(s) failed");
+    }
+    println!("all checks passed");
+    Ok(())
+}
+
+/// A progress bar on stderr when it is a terminal; nothing otherwise (the one-line summary on
+/// stdout is the record).
+struct Bar(indicatif::ProgressBar);
+
+impl Bar {
+    fn new(what: &'static str) -> Self {
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} ({eta})")
+        {
+            bar.set_style(style);
+        }
+        bar.set_message(what);
+        Self(bar)
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+impl crate::app::Progress for Bar {
+    fn length(&self, total: u64) {
+        self.0.set_length(total);
+    }
+
+    fn advance(&self) {
+        self.0.inc(1);
     }
 }

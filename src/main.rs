@@ -13,7 +13,12 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    debrief::telemetry::init(settings.log_format, &settings.log_filter);
+    let stream = if cli.serves() {
+        debrief::telemetry::LogStream::Stdout
+    } else {
+        debrief::telemetry::LogStream::Stderr
+    };
+    debrief::telemetry::init(settings.log_format, &settings.log_filter, stream);
     match cli.run(settings).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

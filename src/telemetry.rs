@@ -29,10 +29,36 @@ pub async fn with_request_id<F: std::future::Future>(request_id: String, future:
     REQUEST_ID.scope(request_id, future).await
 }
 
-/// Installs the global subscriber, writing to stderr. `filter` uses `RUST_LOG` syntax
-/// (`info,debrief=debug`). Calling it twice is harmless: the second call keeps the first.
-pub fn init(format: LogFormat, filter: &str) {
-    init_with_writer(format, filter, std::io::stderr);
+/// Where the log goes: `serve` logs on stdout (the stream a container platform collects; the
+/// human banner goes to stderr), the other commands on stderr, so that their stdout is their
+/// output (`TOKEN=$(debrief token …)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogStream {
+    Stdout,
+    Stderr,
+}
+
+/// Installs the global subscriber. `filter` uses `RUST_LOG` syntax (`info,debrief=debug`).
+/// Calling it twice is harmless: the second call keeps the first.
+pub fn init(format: LogFormat, filter: &str, stream: LogStream) {
+    let format = match format {
+        LogFormat::Auto => {
+            let terminal = match stream {
+                LogStream::Stdout => std::io::stdout().is_terminal(),
+                LogStream::Stderr => std::io::stderr().is_terminal(),
+            };
+            if terminal {
+                LogFormat::Text
+            } else {
+                LogFormat::Json
+            }
+        }
+        chosen => chosen,
+    };
+    match stream {
+        LogStream::Stdout => init_with_writer(format, filter, std::io::stdout),
+        LogStream::Stderr => init_with_writer(format, filter, std::io::stderr),
+    }
 }
 
 /// Like `init`, with another destination (tests capture the logs this way).

@@ -1,5 +1,5 @@
 //! The layers import one way: a module may name the layers below it, never one above. From
-//! the bottom: `domain`, `config`, `telemetry`, `storage`, `auth`, `app`, `http`, then the
+//! the bottom: `build_info` (constants), `domain`, `config`, `telemetry`, `storage`, `auth`, `app`, `http`, then the
 //! wiring (`startup`, `cli`). See `docs/architecture.md`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// Layers from the bottom; each `src/<module>` (file or folder) belongs to one.
 const LAYERS: &[&[&str]] = &[
+    &["build_info"],
     &["domain"],
     &["config"],
     &["telemetry"],

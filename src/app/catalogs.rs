@@ -99,6 +99,18 @@ impl Catalogs<'_> {
         let mut connection = self.0.connection().await?;
         let mut tx = connection.begin().await?;
         let mut db = tx.db();
+        // A no-op keeps the version (other clients' `If-Match` stays valid) and writes nothing.
+        let current = db
+            .get_entry(tenant, kind, &key)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if current.version != version {
+            return Err(AppError::Stale);
+        }
+        if !change.changes(&current.name, &current.description, current.active) {
+            tx.rollback().await?;
+            return Ok(current);
+        }
         let Some(updated) = db
             .update_entry(tenant, kind, &key, version, &change)
             .await?

@@ -103,6 +103,17 @@ impl App {
     }
 }
 
+/// Hears how far a long command (`seed`, `retention apply`) has got: the command line draws a
+/// progress bar on a terminal; `()` hears nothing.
+pub trait Progress {
+    /// `total` items are coming.
+    fn length(&self, _total: u64) {}
+    /// One more item is done.
+    fn advance(&self) {}
+}
+
+impl Progress for () {}
+
 /// Who is acting, for the audit trail, with the current request's id.
 fn actor(principal: &Principal) -> AuditContext {
     AuditContext::of(principal, crate::telemetry::current_request_id())

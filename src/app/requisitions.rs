@@ -201,6 +201,24 @@ impl Requisitions<'_> {
         let mut connection = self.0.connection().await?;
         let mut tx = connection.begin().await?;
         let mut db = tx.db();
+        // A change that changes nothing is answered with the current record: no new version
+        // (so every other client's `If-Match` stays valid), no event, no audit row.
+        let current = db
+            .get_requisition(tenant, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if current.row.version != version {
+            return Err(AppError::Stale);
+        }
+        if !change.changes(
+            &current.row.title,
+            &current.row.department,
+            &current.hiring_manager_ids,
+            &current.hr_partner_ids,
+        ) {
+            tx.rollback().await?;
+            return Ok(current);
+        }
         let update = RequisitionUpdate {
             title: change.title.as_deref(),
             department: change.department.as_deref(),

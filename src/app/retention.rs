@@ -10,7 +10,7 @@ use crate::domain::privacy::ErasureReason;
 use crate::domain::EmployeeId;
 use crate::storage::{AuditContext, AuditRecord, RetentionItem, Store};
 
-use super::AppResult;
+use super::{AppResult, Progress};
 
 /// Applications handled per round.
 const BATCH: u32 = 200;
@@ -35,6 +35,16 @@ fn cutoff(at: DateTime<Utc>, months: i32) -> Option<DateTime<Utc>> {
 
 /// Applies every tenant's retention policy as of `at`.
 pub async fn apply(store: &Store, at: DateTime<Utc>, dry_run: bool) -> AppResult<RetentionReport> {
+    apply_with_progress(store, at, dry_run, &()).await
+}
+
+/// `apply`, telling `progress` how many applications are due and each one anonymised.
+pub async fn apply_with_progress(
+    store: &Store,
+    at: DateTime<Utc>,
+    dry_run: bool,
+    progress: &(dyn Progress + Sync),
+) -> AppResult<RetentionReport> {
     let mut report = RetentionReport {
         held: due(store, at, true, u32::MAX).await?,
         ..RetentionReport::default()
@@ -43,11 +53,13 @@ pub async fn apply(store: &Store, at: DateTime<Utc>, dry_run: bool) -> AppResult
         report.anonymised = due(store, at, false, u32::MAX).await?;
         return Ok(report);
     }
+    progress.length(due_count(store, at).await?);
     loop {
         let mut progressed = false;
         for item in due(store, at, false, BATCH).await? {
             if anonymise(store, &item, at).await? {
                 progressed = true;
+                progress.advance();
                 report.anonymised.push(item);
             }
         }
@@ -59,6 +71,12 @@ pub async fn apply(store: &Store, at: DateTime<Utc>, dry_run: bool) -> AppResult
     let mut connection = store.acquire().await?;
     report.idempotency_records = connection.db().purge_expired_keys(at).await?;
     Ok(report)
+}
+
+/// How many applications are due (for the progress bar; a run may find fewer or more).
+async fn due_count(store: &Store, at: DateTime<Utc>) -> AppResult<u64> {
+    let due = due(store, at, false, u32::MAX).await?;
+    Ok(u64::try_from(due.len()).unwrap_or(u64::MAX))
 }
 
 /// Applications whose retention period has run out at `at`, in every tenant with a policy,

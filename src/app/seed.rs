@@ -105,6 +105,16 @@ fn invalid(what: &str) -> AppError {
 /// Loads the demo data into `tenant`, acting as the service's `seed` account with the HR
 /// portal's rights (every write is audited as `seed`).
 pub async fn seed(app: &App, tenant: &TenantId) -> AppResult<SeedReport> {
+    seed_with_progress(app, tenant, &()).await
+}
+
+/// `seed`, telling `progress` about each requisition and application.
+pub async fn seed_with_progress(
+    app: &App,
+    tenant: &TenantId,
+    progress: &(dyn super::Progress + Sync),
+) -> AppResult<SeedReport> {
+    progress.length(u64::try_from(REQUISITIONS.len() + APPLICATIONS.len()).unwrap_or(u64::MAX));
     app.provision(tenant).await?;
     let seeder = Principal::new(
         EmployeeId::service("seed"),
@@ -131,8 +141,10 @@ pub async fn seed(app: &App, tenant: &TenantId) -> AppResult<SeedReport> {
             .await?;
         ids.insert(demo.reference, requisition.row.id);
         report.requisitions += 1;
+        progress.advance();
     }
     for demo in APPLICATIONS {
+        progress.advance();
         let requisition = *ids
             .get(demo.requisition)
             .ok_or_else(|| invalid(demo.reference))?;

@@ -145,6 +145,42 @@ impl JwksCache {
         }
     }
 
+    /// Fetches the key set once, bypassing the cache (`debrief check`).
+    pub async fn fetch_now(&self) -> anyhow::Result<HashMap<Option<String>, DecodingKey>> {
+        self.fetch().await
+    }
+
+    /// The identity provider's OpenID discovery document for `issuer`, if it publishes one:
+    /// its `issuer` and `jwks_uri` (`debrief check` compares them with the configuration).
+    pub async fn discovery(&self, issuer: &str) -> anyhow::Result<(String, String)> {
+        #[derive(Deserialize)]
+        struct Discovery {
+            issuer: String,
+            jwks_uri: String,
+        }
+        let url = format!(
+            "{}/.well-known/openid-configuration",
+            issuer.trim_end_matches('/')
+        );
+        let body = self
+            .client
+            .get(url)
+            .send()
+            .await?
+            .error_for_status()?
+            .bytes()
+            .await?;
+        if body.len() > MAX_JWKS_BYTES {
+            anyhow::bail!("discovery document larger than {MAX_JWKS_BYTES} bytes");
+        }
+        let discovery: Discovery = serde_json::from_slice(&body)?;
+        Ok((discovery.issuer, discovery.jwks_uri))
+    }
+
+    pub fn url(&self) -> &str {
+        self.settings.url.as_str()
+    }
+
     async fn fetch(&self) -> anyhow::Result<HashMap<Option<String>, DecodingKey>> {
         let mut response = self
             .client

@@ -21,7 +21,7 @@ pub use raw::{RawSettings, CONFIG_FILE_ENV};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
-    /// JSON lines when stderr is not a terminal, readable text when it is.
+    /// JSON lines when the log's stream is not a terminal, readable text when it is.
     Auto,
     Json,
     Text,

@@ -212,6 +212,18 @@ pub struct EntryChange {
 }
 
 impl EntryChange {
+    /// Whether applying this change to an entry holding these values would change anything.
+    pub fn changes(&self, name: &str, description: &str, active: bool) -> bool {
+        self.name.as_deref().is_some_and(|n| n != name)
+            || self
+                .description
+                .as_deref()
+                .is_some_and(|d| d != description)
+            || self.active.is_some_and(|a| a != active)
+    }
+}
+
+impl EntryChange {
     pub fn parse(
         name: Option<&str>,
         description: Option<&str>,

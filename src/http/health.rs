@@ -19,13 +19,29 @@ pub struct Health {
     /// `ok` when alive, `ready` when able to serve requests.
     #[schema(example = "ready")]
     pub status: &'static str,
+    /// The running version (`0.1.0`).
+    #[schema(example = "0.1.0")]
+    pub version: &'static str,
+    /// The git commit it was built from (`unknown` when built without git).
+    #[schema(example = "1a2b3c4d5e6f")]
+    pub commit: &'static str,
+}
+
+impl Health {
+    fn new(status: &'static str) -> Self {
+        Self {
+            status,
+            version: crate::build_info::VERSION,
+            commit: crate::build_info::COMMIT,
+        }
+    }
 }
 
 /// Liveness: the process is up. Touches no dependency.
 #[utoipa::path(tag = "operations", responses((status = 200, description = "Alive", body = Health)))]
 #[get("/health/live")]
 async fn live() -> web::Json<Health> {
-    web::Json(Health { status: "ok" })
+    web::Json(Health::new("ok"))
 }
 
 /// How long readiness waits for the database: a probe that hangs is worse than one that fails.
@@ -54,17 +70,19 @@ async fn ready(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> {
             return Err(ApiError::Unavailable);
         }
     }
-    Ok(web::Json(Health { status: "ready" }))
+    Ok(web::Json(Health::new("ready")))
 }
 
-/// Prometheus metrics in the text exposition format.
+/// Metrics in the OpenMetrics text format (which Prometheus scrapes natively).
 #[utoipa::path(
     tag = "operations",
-    responses((status = 200, description = "Metrics", body = String, content_type = "text/plain"))
+    responses((status = 200, description = "Metrics", body = String, content_type = "application/openmetrics-text"))
 )]
 #[get("/metrics")]
 async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        // prometheus-client writes OpenMetrics (`# EOF`, `_total` counters): say so, or a
+        // scraper parses it as the older text format and refuses it.
+        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
         .body(state.metrics.render(state.app.store().pool_stats()))
 }

@@ -20,6 +20,12 @@ struct RequestLabels {
     status: u16,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BuildLabels {
+    version: &'static str,
+    commit: &'static str,
+}
+
 type LatencyFamily = Family<RequestLabels, Histogram, fn() -> Histogram>;
 
 fn latency_histogram() -> Histogram {
@@ -60,6 +66,18 @@ impl Default for Metrics {
             "db_pool_idle_connections",
             "Idle database connections",
             pool_idle.clone(),
+        );
+        let build = Family::<BuildLabels, Gauge>::default();
+        build
+            .get_or_create(&BuildLabels {
+                version: crate::build_info::VERSION,
+                commit: crate::build_info::COMMIT,
+            })
+            .set(1);
+        registry.register(
+            "build_info",
+            "The running build: always 1, labelled with version and commit",
+            build,
         );
         registry.register(
             "db_pool_max_connections",

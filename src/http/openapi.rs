@@ -26,7 +26,11 @@ pub const API_VERSION: &str = "0.1.0";
         version = "0.1.0",
         description = "Structured, reviewed feedback and development plans for rejected internal \
                        candidates.\n\nEvery `/v1` operation needs `Authorization: Bearer <JWT>`. \
-                       Errors are RFC 9457 `application/problem+json` documents.",
+                       Errors are RFC 9457 `application/problem+json` documents.\n\n\
+                       **Trying it locally?** The embedded default runs with development auth: \
+                       `debrief token --sub H1001 --role hr --tenant demo` (or `cargo run -- \
+                       token …` in a checkout) prints a token; press *Authorize* and paste it. \
+                       `debrief seed` fills the `demo` tenant and lists a token per role.",
         license(name = "MIT", identifier = "MIT"),
     ),
     components(schemas(Problem, FieldError)),
@@ -196,6 +200,16 @@ pub fn openapi() -> OpenApiDoc {
     document_text_rules(components, &request_schemas);
     for (path, item) in api.paths.paths.iter_mut() {
         for (method, operation) in operations_mut(item) {
+            // Summaries are plain text in every viewer: Markdown (code spans) belongs in the
+            // description, which renders it.
+            if let Some(summary) = operation.summary.as_mut() {
+                if summary.contains('`') {
+                    let marked = std::mem::replace(summary, summary.replace('`', ""));
+                    if operation.description.is_none() {
+                        operation.description = Some(marked);
+                    }
+                }
+            }
             // An HTTP parameter is present or absent, never null (utoipa marks `Option` nullable).
             for parameter in operation.parameters.iter_mut().flatten() {
                 let RefOr::T(parameter) = parameter else {

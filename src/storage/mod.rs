@@ -425,6 +425,30 @@ impl Store {
         Ok(())
     }
 
+    /// The versions of this backend's migrations not applied to the database yet (all of
+    /// them on an empty database).
+    pub async fn pending_migrations(&self) -> StorageResult<Vec<i64>> {
+        let applied = {
+            let mut connection = self.acquire().await?;
+            let mut db = connection.db();
+            let query = "select version from _sqlx_migrations where success";
+            let result = on_db!(&mut db, c => {
+                sqlx::query_scalar::<_, i64>(query).fetch_all(&mut *c).await
+            });
+            match result {
+                Ok(applied) => applied,
+                // No migration table yet: nothing applied.
+                Err(sqlx::Error::Database(_)) => Vec::new(),
+                Err(error) => return Err(error.into()),
+            }
+        };
+        Ok(Self::migrations(self.backend())
+            .into_iter()
+            .map(|(version, _)| version)
+            .filter(|version| !applied.contains(version))
+            .collect())
+    }
+
     /// Version and description of every migration this binary carries for `backend`.
     pub fn migrations(backend: Backend) -> Vec<(i64, String)> {
         let migrator = match backend {

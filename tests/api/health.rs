@@ -16,10 +16,11 @@ async fn liveness_and_readiness_answer_without_a_token(backend: Backend) {
         .await
         .expect("live");
     assert_eq!(live.status(), 200);
-    assert_eq!(
-        live.json::<serde_json::Value>().await.expect("json")["status"],
-        "ok"
-    );
+    let live = live.json::<serde_json::Value>().await.expect("json");
+    assert_eq!(live["status"], "ok");
+    assert_eq!(live["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(live["commit"], debrief::build_info::COMMIT);
+    assert!(!debrief::build_info::COMMIT.is_empty());
     let ready = app
         .client
         .get(app.url("/health/ready"))
@@ -46,15 +47,28 @@ async fn metrics_count_requests_by_route_pattern_and_status(backend: Backend) {
         .get_as(&hr, "/v1/catalogs/reason-codes/no_such_key")
         .await;
     assert_eq!(missing.status(), 404);
-    let metrics = app
+    let response = app
         .client
         .get(app.url("/metrics"))
         .send()
         .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+        .expect("metrics");
+    // The body is OpenMetrics, and the content type says so (promtool and Prometheus parse
+    // it by the content type).
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/openmetrics-text; version=1.0.0; charset=utf-8"
+    );
+    let metrics = response.text().await.expect("text");
+    assert!(metrics.ends_with("# EOF\n"), "{metrics}");
+    assert!(
+        metrics.contains(&format!(
+            "debrief_build_info{{version=\"{}\",commit=\"{}\"}} 1",
+            env!("CARGO_PKG_VERSION"),
+            debrief::build_info::COMMIT
+        )),
+        "{metrics}"
+    );
     let line = |status: u16| {
         format!(
             "debrief_http_requests_total{{method=\"GET\",route=\"/v1/catalogs/{{catalog}}/{{key}}\",status=\"{status}\"}}"

@@ -26,6 +26,7 @@ pub async fn spawn_app_with(backend: Backend, customise: impl FnOnce(&mut RawSet
         debrief::telemetry::init(
             debrief::config::LogFormat::Text,
             "debug,sqlx=warn,actix_server=warn",
+            debrief::telemetry::LogStream::Stderr,
         );
     }
     let database = TestDatabase::create(&backend).await;

@@ -94,7 +94,8 @@ struct JwksState {
     other_requests: AtomicUsize,
 }
 
-/// A JWKS endpoint at `/jwks`; every other path is counted as a request Debrief must not make.
+/// A JWKS endpoint at `/jwks` and an OpenID discovery document (which only `debrief check`
+/// reads); every other path is counted as a request Debrief must not make.
 pub struct JwksServer {
     pub base: String,
     state: Arc<JwksState>,
@@ -110,7 +111,9 @@ impl JwksServer {
             listener.local_addr().expect("addr").port()
         );
         let shared = state.clone();
+        let served_base = base.clone();
         let server = HttpServer::new(move || {
+            let discovery_base = served_base.clone();
             let state = shared.clone();
             let other = shared.clone();
             App::new()
@@ -125,6 +128,18 @@ impl JwksServer {
                             }
                             let keys = state.keys.lock().expect("lock").clone();
                             HttpResponse::Ok().json(json!({ "keys": keys }))
+                        }
+                    }),
+                )
+                .route(
+                    "/.well-known/openid-configuration",
+                    web::get().to(move || {
+                        let base = discovery_base.clone();
+                        async move {
+                            HttpResponse::Ok().json(json!({
+                                "issuer": base.clone(),
+                                "jwks_uri": format!("{base}/jwks"),
+                            }))
                         }
                     }),
                 )

@@ -21,5 +21,6 @@ mod hardening;
 mod health;
 mod hiring;
 mod identity;
+mod noop;
 mod openapi;
 mod privacy;

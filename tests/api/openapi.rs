@@ -46,7 +46,9 @@ fn the_document_is_openapi_3_1_with_a_pinned_version_and_bearer_security() {
             assert!(
                 operation["responses"].get("default").is_some(),
                 "{method} {path}"
-            );
+            ); // Summaries render as plain text: no Markdown there (descriptions have it).
+            let summary = operation["summary"].as_str().unwrap_or_default();
+            assert!(!summary.contains('`'), "{method} {path}: {summary}");
         }
     }
     assert!(paths.contains_key("/v1/catalogs/{catalog}/{key}"));

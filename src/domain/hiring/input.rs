@@ -122,6 +122,31 @@ impl RequisitionChange {
         }
         collected(change, errors)
     }
+    /// Whether applying this change to a requisition holding these values would change
+    /// anything. A change that would not is a no-op: no write, no new version, no event.
+    pub fn changes(
+        &self,
+        title: &str,
+        department: &str,
+        hiring_manager_ids: &[EmployeeId],
+        hr_partner_ids: &[EmployeeId],
+    ) -> bool {
+        let differs = |wanted: &Option<Vec<EmployeeId>>, current: &[EmployeeId]| {
+            wanted.as_ref().is_some_and(|wanted| {
+                let mut wanted = wanted.clone();
+                let mut current = current.to_vec();
+                wanted.sort();
+                wanted.dedup();
+                current.sort();
+                current.dedup();
+                wanted != current
+            })
+        };
+        self.title.as_deref().is_some_and(|t| t != title)
+            || self.department.as_deref().is_some_and(|d| d != department)
+            || differs(&self.hiring_manager_ids, hiring_manager_ids)
+            || differs(&self.hr_partner_ids, hr_partner_ids)
+    }
 }
 
 /// The filters of the requisition list, validated.
