@@ -85,6 +85,7 @@ impl Application {
                 .app_data(path.clone())
                 .app_data(query.clone())
                 .service(web::redirect("/docs", "/docs/").permanent())
+                .service(http::docs_page)
                 .service(http::docs_service(api.clone()))
                 .default_service(web::to(http::fallback))
                 .wrap(Condition::new(!origins.is_empty(), cors))
