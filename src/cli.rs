@@ -390,10 +390,28 @@ async fn check(settings: &Settings) -> anyhow::Result<()> {
         let store = Store::connect(&settings.database).await?;
         store.ping().await?;
         let pending = store.pending_migrations().await;
+        let row_security = store.row_security();
         store.close().await;
-        pending
+        pending.map(|pending| (pending, row_security))
     };
-    match tokio::time::timeout(within, database).await {
+    let outcome = tokio::time::timeout(within, database).await;
+    if let Ok(Ok((_, Some(row_security)))) = &outcome {
+        if *row_security {
+            report(
+                Verdict::Ok,
+                "tenancy",
+                "row-level security binds the service role: each session sees one tenant",
+            );
+        } else {
+            report(
+                Verdict::Warn,
+                "tenancy",
+                "the service role owns the tables or bypasses row-level security: run the \
+                 service as its own role (docs/operations.md, \"Database roles\")",
+            );
+        }
+    }
+    match outcome.map(|result| result.map(|(pending, _)| pending)) {
         Err(_) => report(Verdict::Fail, "database", "no answer within 10 s"),
         Ok(Err(error)) => report(Verdict::Fail, "database", &format!("cannot reach it: {error}")),
         Ok(Ok(pending)) if pending.is_empty() => {

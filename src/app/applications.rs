@@ -32,7 +32,7 @@ impl Applications<'_> {
             hiring_manager: HiringView::of(principal).manager().cloned(),
             after: page.after,
         };
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let rows = connection
             .db()
             .list_applications(principal.tenant(), &filter, page.fetch())
@@ -42,7 +42,7 @@ impl Applications<'_> {
 
     pub async fn get(&self, principal: &Principal, id: ApplicationId) -> AppResult<Application> {
         authorize(principal, Operation::ReadApplication)?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         visible(&mut connection.db(), principal, id).await
     }
 
@@ -55,7 +55,7 @@ impl Applications<'_> {
     ) -> AppResult<Created<Application>> {
         authorize(principal, Operation::CreateApplication)?;
         let draft = draft?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         require_requisition(&mut connection.db(), principal, &draft).await?;
         create_once(&mut connection, principal, once, async |db| {
             insert(db, principal, &draft).await
@@ -79,7 +79,7 @@ impl Applications<'_> {
             ..draft?
         };
         let tenant = principal.tenant();
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         require_requisition(&mut connection.db(), principal, &draft).await?;
         for _ in 0..2 {
             let current = connection
@@ -159,7 +159,7 @@ impl Applications<'_> {
     ) -> AppResult<Application> {
         authorize(principal, Operation::DecideApplication)?;
         let tenant = principal.tenant();
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let mut tx = connection.begin().await?;
         let mut db = tx.db();
         let Some(decided) = db
@@ -195,7 +195,7 @@ impl Applications<'_> {
     ) -> AppResult<Page<OwnApplication>> {
         authorize(principal, Operation::ListOwnApplications)?;
         let page = page?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let rows = connection
             .db()
             .list_own_applications(

@@ -23,7 +23,7 @@ impl Audit<'_> {
             query: query?,
             after: page.after,
         };
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let rows = connection
             .db()
             .list_audit_events(principal.tenant(), &filter, page.fetch())

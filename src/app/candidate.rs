@@ -87,14 +87,14 @@ impl Candidate<'_> {
     ) -> AppResult<Page<WithActivity>> {
         authorize(principal, Operation::ListOwnFeedback)?;
         let page = page?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         page_of(&mut connection.db(), principal, principal.sub(), page).await
     }
 
     /// One of the caller's released feedback documents: the latest revision.
     pub async fn get_own(&self, principal: &Principal, id: FeedbackId) -> AppResult<WithActivity> {
         authorize(principal, Operation::ReadOwnFeedback)?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         released_one(&mut connection.db(), principal, principal.sub(), id).await
     }
 
@@ -108,7 +108,7 @@ impl Candidate<'_> {
         authorize(principal, Operation::AcknowledgeFeedback)?;
         let ack = ack?;
         let tenant = principal.tenant();
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let feedback = own(&mut connection.db(), principal, id).await?;
         let mut tx = connection.begin().await?;
         let mut db = tx.db();
@@ -141,7 +141,7 @@ impl Candidate<'_> {
     ) -> AppResult<ActionProgress> {
         authorize(principal, Operation::UpdateActionProgress)?;
         let note = note?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let feedback = own(&mut connection.db(), principal, id).await?;
         let known = feedback
             .document
@@ -177,7 +177,7 @@ impl Candidate<'_> {
     /// The caller's development plan for one feedback document.
     pub async fn plan(&self, principal: &Principal, id: FeedbackId) -> AppResult<Plan> {
         authorize(principal, Operation::ReadOwnPlan)?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let feedback = released_one(&mut connection.db(), principal, principal.sub(), id).await?;
         Ok(Plan::of(feedback, Utc::now().date_naive()))
     }
@@ -192,7 +192,7 @@ impl Candidate<'_> {
     ) -> AppResult<Created<FollowUp>> {
         authorize(principal, Operation::RequestFollowUp)?;
         let request = request?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let feedback = own(&mut connection.db(), principal, id).await?;
         tracing::info!(addressee = %request.addressee, "follow-up requested");
         create_once(&mut connection, principal, once, async |db| {
@@ -223,7 +223,7 @@ impl Candidate<'_> {
             after: page.after,
             ..FollowUpFilter::default()
         };
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let rows = connection
             .db()
             .list_follow_ups(principal.tenant(), &filter, page.fetch())
@@ -242,7 +242,7 @@ impl Candidate<'_> {
         authorize(principal, Operation::ListFeedbackOnBehalf)?;
         let page = page?;
         let employee = employee.ok_or(AppError::NotFound)?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let page = page_of(&mut connection.db(), principal, &employee, page).await?;
         tracing::info!(reader = %principal.sub(), "released feedback listed on an employee's behalf");
         Ok(page)
@@ -256,7 +256,7 @@ impl Candidate<'_> {
     ) -> AppResult<WithActivity> {
         authorize(principal, Operation::ReadFeedbackOnBehalf)?;
         let employee = employee.ok_or(AppError::NotFound)?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let mut db = connection.db();
         let record = released_one(&mut db, principal, &employee, id).await?;
         let read = [(

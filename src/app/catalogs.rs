@@ -24,7 +24,7 @@ impl Catalogs<'_> {
             active,
             after: page.after.clone(),
         };
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let rows = connection
             .db()
             .list_entries(principal.tenant(), kind, &filter, page.fetch())
@@ -41,7 +41,7 @@ impl Catalogs<'_> {
     ) -> AppResult<CatalogEntry> {
         authorize(principal, Operation::ReadCatalogEntry)?;
         let key = key.ok_or(AppError::NotFound)?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         connection
             .db()
             .get_entry(principal.tenant(), kind, &key)
@@ -59,7 +59,7 @@ impl Catalogs<'_> {
         authorize(principal, Operation::CreateCatalogEntry)?;
         let entry = entry?;
         let tenant = principal.tenant();
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let created = create_once(&mut connection, principal, once, async |db| {
             let created = db.insert_entry(tenant, kind, &entry, now()).await?;
             record(
@@ -96,7 +96,7 @@ impl Catalogs<'_> {
         let change = change?;
         let version = expected_version(precondition)?;
         let tenant = principal.tenant();
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let mut tx = connection.begin().await?;
         let mut db = tx.db();
         // A no-op keeps the version (other clients' `If-Match` stays valid) and writes nothing.

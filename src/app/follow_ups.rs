@@ -43,7 +43,7 @@ impl FollowUps<'_> {
             after: page.after,
             ..FollowUpFilter::default()
         };
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let rows = connection
             .db()
             .list_follow_ups(principal.tenant(), &filter, page.fetch())
@@ -63,7 +63,7 @@ impl FollowUps<'_> {
         authorize(principal, Operation::AnswerFollowUp)?;
         let note = note?;
         let tenant = principal.tenant();
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let request = connection
             .db()
             .get_follow_up(tenant, id)
@@ -104,7 +104,7 @@ impl FollowUps<'_> {
     pub async fn activity(&self, principal: &Principal, id: FeedbackId) -> AppResult<Activity> {
         authorize(principal, Operation::ReadCandidateActivity)?;
         let tenant = principal.tenant();
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let mut db = connection.db();
         let feedback = on_visible_requisition(&mut db, principal, id).await?;
         let read = [(feedback.id.to_string(), &feedback.candidate_id)];

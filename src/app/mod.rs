@@ -97,9 +97,10 @@ impl App {
         Privacy(self)
     }
 
-    /// One pooled connection for a use case.
-    async fn connection(&self) -> AppResult<Connection> {
-        Ok(self.store.acquire().await?)
+    /// One pooled connection for a use case in `tenant` (scoped to it where the database
+    /// enforces row-level security).
+    async fn connection(&self, tenant: &TenantId) -> AppResult<Connection> {
+        Ok(self.store.acquire_for(tenant).await?)
     }
 }
 

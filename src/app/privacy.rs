@@ -51,7 +51,7 @@ impl Privacy<'_> {
         authorize(principal, Operation::ExportSubject)?;
         let subject = subject.ok_or(AppError::NotFound)?;
         let tenant = principal.tenant();
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let mut db = connection.db();
         let records = db.subject_records(tenant, &subject).await?;
         let mut feedback = Vec::with_capacity(records.feedback.len());
@@ -97,7 +97,7 @@ impl Privacy<'_> {
         let audit = actor(principal);
         let pseudonym = EmployeeId::pseudonym();
         let at = now();
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let mut tx = connection.begin().await?;
         let mut db = tx.db();
         db.record_erasure(
@@ -171,7 +171,7 @@ impl Privacy<'_> {
         application: ApplicationId,
     ) -> AppResult<LegalHold> {
         authorize(principal, Operation::ReadLegalHold)?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         connection
             .db()
             .legal_hold(principal.tenant(), application)
@@ -195,7 +195,7 @@ impl Privacy<'_> {
             placed_at: now(),
         };
         let tenant = principal.tenant();
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let mut tx = connection.begin().await?;
         let mut db = tx.db();
         let candidate = db
@@ -223,7 +223,7 @@ impl Privacy<'_> {
     ) -> AppResult<()> {
         authorize(principal, Operation::ReleaseLegalHold)?;
         let tenant = principal.tenant();
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let mut tx = connection.begin().await?;
         let mut db = tx.db();
         let candidate = db
@@ -246,7 +246,7 @@ impl Privacy<'_> {
     /// Months after the decision that the tenant keeps an application; `None`: indefinitely.
     pub async fn retention_policy(&self, principal: &Principal) -> AppResult<Option<u32>> {
         authorize(principal, Operation::ReadRetentionPolicy)?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         Ok(connection.db().retention_policy(principal.tenant()).await?)
     }
 
@@ -258,7 +258,7 @@ impl Privacy<'_> {
         authorize(principal, Operation::UpdateRetentionPolicy)?;
         let months = months?;
         let tenant = principal.tenant();
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let mut tx = connection.begin().await?;
         let mut db = tx.db();
         db.set_retention_policy(tenant, months).await?;

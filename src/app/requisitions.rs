@@ -58,7 +58,7 @@ impl Requisitions<'_> {
             hiring_manager,
             after: page.after,
         };
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let rows = connection
             .db()
             .list_requisitions(principal.tenant(), &filter, page.fetch())
@@ -68,7 +68,7 @@ impl Requisitions<'_> {
 
     pub async fn get(&self, principal: &Principal, id: RequisitionId) -> AppResult<Requisition> {
         authorize(principal, Operation::ReadRequisition)?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         visible(&mut connection.db(), principal, id).await
     }
 
@@ -80,7 +80,7 @@ impl Requisitions<'_> {
     ) -> AppResult<Created<Requisition>> {
         authorize(principal, Operation::CreateRequisition)?;
         let draft = draft?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         create_once(&mut connection, principal, once, async |db| {
             insert(db, principal, &draft).await
         })
@@ -103,7 +103,7 @@ impl Requisitions<'_> {
             ..draft?
         };
         let tenant = principal.tenant();
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         // Two syncs racing on a new reference: the loser's insert conflicts, and its second
         // attempt finds the row.
         for _ in 0..2 {
@@ -198,7 +198,7 @@ impl Requisitions<'_> {
         let change = change?;
         let version = expected_version(precondition)?;
         let tenant = principal.tenant();
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let mut tx = connection.begin().await?;
         let mut db = tx.db();
         // A change that changes nothing is answered with the current record: no new version
@@ -262,7 +262,7 @@ impl Requisitions<'_> {
     ) -> AppResult<Requisition> {
         authorize(principal, operation(action))?;
         let tenant = principal.tenant();
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         for _ in 0..ATTEMPTS {
             let current = connection
                 .db()

@@ -68,8 +68,13 @@ pub async fn apply_with_progress(
             break;
         }
     }
+    // Tenant by tenant: under row-level security a session sees one tenant's rows.
     let mut connection = store.acquire().await?;
-    report.idempotency_records = connection.db().purge_expired_keys(at).await?;
+    let tenants = connection.db().tenant_ids().await?;
+    for tenant in tenants {
+        connection.scope(Some(&tenant)).await?;
+        report.idempotency_records += connection.db().purge_expired_keys(&tenant, at).await?;
+    }
     Ok(report)
 }
 
@@ -88,9 +93,9 @@ async fn due(
     limit: u32,
 ) -> AppResult<Vec<RetentionItem>> {
     let mut connection = store.acquire().await?;
-    let mut db = connection.db();
     let mut due = Vec::new();
-    for (tenant, months) in db.retention_policies().await? {
+    let policies = connection.db().retention_policies().await?;
+    for (tenant, months) in policies {
         let Some(cutoff) = cutoff(at, months) else {
             continue;
         };
@@ -98,7 +103,13 @@ async fn due(
         if remaining == 0 {
             break;
         }
-        due.extend(db.decided_before(&tenant, cutoff, held, remaining).await?);
+        connection.scope(Some(&tenant)).await?;
+        due.extend(
+            connection
+                .db()
+                .decided_before(&tenant, cutoff, held, remaining)
+                .await?,
+        );
     }
     Ok(due)
 }
@@ -109,7 +120,7 @@ async fn anonymise(store: &Store, item: &RetentionItem, at: DateTime<Utc>) -> Ap
     let tenant = &item.tenant_id;
     let system = AuditContext::system("retention");
     let pseudonym = EmployeeId::pseudonym();
-    let mut connection = store.acquire().await?;
+    let mut connection = store.acquire_for(tenant).await?;
     let mut tx = connection.begin().await?;
     let mut db = tx.db();
     db.record_erasure(

@@ -18,7 +18,7 @@ impl App {
         if known {
             return Ok(());
         }
-        let mut connection = self.connection().await?;
+        let mut connection = self.connection(tenant).await?;
         let mut tx = connection.begin().await?;
         let mut db = tx.db();
         if db.insert_tenant(tenant).await? {

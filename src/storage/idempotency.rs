@@ -157,9 +157,14 @@ impl Db<'_> {
 
     /// Deletes remembered create responses whose 24 hours are over.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn purge_expired_keys(&mut self, at: DateTime<Utc>) -> StorageResult<u64> {
+    pub async fn purge_expired_keys(
+        &mut self,
+        tenant: &TenantId,
+        at: DateTime<Utc>,
+    ) -> StorageResult<u64> {
         Ok(
-            on_db!(self, c => sqlx::query("delete from idempotency_keys where expires_at <= $1")
+            on_db!(self, c => sqlx::query("delete from idempotency_keys where tenant_id = $1 and expires_at <= $2")
+            .bind(tenant)
             .bind(at)
             .execute(&mut *c)
             .await

@@ -39,6 +39,7 @@ use sqlx::{Connection as _, PgConnection, PgPool, Postgres, Sqlite, SqliteConnec
 use sqlx_core::transaction::TransactionManager;
 
 use crate::config::{Backend, DatabaseSettings};
+use crate::domain::TenantId;
 
 pub use applications::ApplicationFilter;
 pub use audit::{AuditContext, AuditFilter, AuditRecord};
@@ -66,6 +67,9 @@ pub struct Store {
     deadline: Duration,
     /// Where a replacement for a connection the server closed is opened (PostgreSQL only).
     reconnect: Option<Arc<PgConnectOptions>>,
+    /// Whether PostgreSQL's row-level security applies to this service's role (see
+    /// `Connection::scope`); learnt on first use.
+    row_security: Arc<std::sync::OnceLock<bool>>,
 }
 
 #[derive(Clone, Debug)]
@@ -83,6 +87,7 @@ const DEADLINE_MARGIN: Duration = Duration::from_secs(1);
 pub struct Connection {
     pooled: Pooled,
     watch: Watch,
+    row_security: Arc<std::sync::OnceLock<bool>>,
 }
 
 enum Pooled {
@@ -406,6 +411,7 @@ impl Store {
             pool,
             deadline: settings.pool.statement_timeout + DEADLINE_MARGIN,
             reconnect,
+            row_security: Arc::default(),
         }
     }
 
@@ -488,8 +494,30 @@ impl Store {
         Ok(())
     }
 
-    /// One connection for a use case's statements.
+    /// One connection for a use case about `tenant`: on PostgreSQL, where row-level security
+    /// applies to the service's role, the session is scoped to the tenant first, so that a
+    /// statement that forgot its `tenant_id` filter still sees no other tenant's rows.
+    pub async fn acquire_for(&self, tenant: &TenantId) -> StorageResult<Connection> {
+        let mut connection = self.acquire_raw().await?;
+        connection.scope(Some(tenant)).await?;
+        Ok(connection)
+    }
+
+    /// One connection for statements about no tenant in particular (the tenant list, service
+    /// secrets, health). Under row-level security it sees no tenant's rows.
     pub async fn acquire(&self) -> StorageResult<Connection> {
+        let mut connection = self.acquire_raw().await?;
+        connection.scope(None).await?;
+        Ok(connection)
+    }
+
+    /// Whether row-level security applies to this service's connections (PostgreSQL, a role
+    /// that is neither the tables' owner nor a superuser nor `BYPASSRLS`), as last learnt.
+    pub fn row_security(&self) -> Option<bool> {
+        self.row_security.get().copied()
+    }
+
+    async fn acquire_raw(&self) -> StorageResult<Connection> {
         let pooled = match &self.pool {
             Pool::Postgres(pool) => Pooled::Postgres(pool.acquire().await?),
             Pool::Sqlite(pool) => Pooled::Sqlite(pool.acquire().await?),
@@ -502,12 +530,13 @@ impl Store {
                 answered: AtomicBool::new(false),
                 reconnect: self.reconnect.clone(),
             },
+            row_security: self.row_security.clone(),
         })
     }
 
     /// A round trip to the database.
     pub async fn ping(&self) -> StorageResult<()> {
-        self.acquire().await?.db().ping().await
+        self.acquire_raw().await?.db().ping().await
     }
 
     pub fn pool_stats(&self) -> PoolStats {
@@ -534,6 +563,45 @@ impl Store {
 }
 
 impl Connection {
+    /// Scopes the session to `tenant` (`None`: to no tenant) where row-level security applies:
+    /// `debrief.tenant` is what every policy compares `tenant_id` with. Where it cannot apply
+    /// (SQLite; the tables' owner, a superuser or a `BYPASSRLS` role) it costs nothing; the
+    /// first connection learns which it is (`row_security_active`, after the migrations).
+    pub async fn scope(&mut self, tenant: Option<&TenantId>) -> StorageResult<()> {
+        if !matches!(self.pooled, Pooled::Postgres(_)) {
+            return Ok(());
+        }
+        let active = match self.row_security.get() {
+            Some(active) => *active,
+            None => {
+                let mut db = self.db();
+                let learnt = on_db!(&mut db, c => {
+                    sqlx::query_scalar::<_, bool>("select row_security_active('feedback')")
+                        .fetch_one(&mut *c)
+                        .await
+                });
+                match learnt {
+                    Ok(active) => *self.row_security.get_or_init(|| active),
+                    // Not migrated yet: nothing to scope, learn it next time.
+                    Err(sqlx::Error::Database(_)) => false,
+                    Err(error) => return Err(error.into()),
+                }
+            }
+        };
+        if active {
+            let tenant = tenant.map(TenantId::as_str).unwrap_or("");
+            let mut db = self.db();
+            on_db!(&mut db, c => {
+                sqlx::query("select set_config('debrief.tenant', $1, false)")
+                    .bind(tenant)
+                    .execute(&mut *c)
+                    .await
+                    .map(|_| ())
+            })?;
+        }
+        Ok(())
+    }
+
     /// Statements outside a transaction (each commits on its own).
     pub fn db(&mut self) -> Db<'_> {
         let on = match &mut self.pooled {

@@ -26,6 +26,16 @@ impl Db<'_> {
             .await)?)
     }
 
+    /// Every tenant's id.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn tenant_ids(&mut self) -> StorageResult<Vec<TenantId>> {
+        Ok(
+            on_db!(self, c => sqlx::query_scalar::<_, TenantId>("select id from tenants order by id")
+            .fetch_all(&mut *c)
+            .await)?,
+        )
+    }
+
     /// Applications of `tenant` decided before `cutoff`, not anonymised, oldest decision first:
     /// those under legal hold (`held`), or the others.
     #[tracing::instrument(level = "debug", skip_all)]

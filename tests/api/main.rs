@@ -24,3 +24,4 @@ mod identity;
 mod noop;
 mod openapi;
 mod privacy;
+mod tenancy;

@@ -79,7 +79,10 @@ async fn the_served_document_is_the_committed_one(backend: Backend) {
     assert_eq!(docs.status(), 200);
     let html = docs.text().await.expect("html");
     assert!(html.contains("swagger-ui"), "{html}");
-    assert!(html.contains("<title>Debrief API reference</title>"), "{html}");
+    assert!(
+        html.contains("<title>Debrief API reference</title>"),
+        "{html}"
+    );
     assert!(
         !html.contains("https://"),
         "the docs page must not load anything from the internet"

@@ -67,7 +67,7 @@ impl FeedbackUseCases<'_> {
         once: Option<Once<'_, Feedback>>,
     ) -> AppResult<Created<Feedback>> {
         authorize(principal, Operation::CreateFeedback)?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let application =
             applications::visible(&mut connection.db(), principal, application).await?;
         let (document, notes) = checked(
@@ -132,7 +132,7 @@ impl FeedbackUseCases<'_> {
             updated_before: query.updated_before,
             after: page.after,
         };
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let mut db = connection.db();
         let rows = db
             .list_feedback(principal.tenant(), &filter, page.fetch())
@@ -148,7 +148,7 @@ impl FeedbackUseCases<'_> {
 
     pub async fn get(&self, principal: &Principal, id: FeedbackId) -> AppResult<Feedback> {
         authorize(principal, Operation::ReadFeedback)?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let mut db = connection.db();
         let feedback = visible(&mut db, principal, id).await?;
         let read = [(feedback.id.to_string(), &feedback.candidate_id)];
@@ -163,7 +163,7 @@ impl FeedbackUseCases<'_> {
         id: FeedbackId,
     ) -> AppResult<FeedbackHistory> {
         authorize(principal, Operation::ReadFeedbackHistory)?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let mut db = connection.db();
         let feedback = visible(&mut db, principal, id).await?;
         let read = [(feedback.id.to_string(), &feedback.candidate_id)];
@@ -183,7 +183,7 @@ impl FeedbackUseCases<'_> {
 
     pub async fn review_policy(&self, principal: &Principal) -> AppResult<ReviewPolicy> {
         authorize(principal, Operation::ReadReviewPolicy)?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         Ok(connection.db().review_policy(principal.tenant()).await?)
     }
 
@@ -194,7 +194,7 @@ impl FeedbackUseCases<'_> {
     ) -> AppResult<ReviewPolicy> {
         authorize(principal, Operation::UpdateReviewPolicy)?;
         let tenant = principal.tenant();
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let mut tx = connection.begin().await?;
         let mut db = tx.db();
         db.set_review_policy(tenant, policy).await?;

@@ -58,7 +58,7 @@ impl FeedbackUseCases<'_> {
         precondition: Precondition,
     ) -> AppResult<Feedback> {
         authorize(principal, Operation::EditFeedback)?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let current = visible(&mut connection.db(), principal, id).await?;
         let (document, notes) = checked(
             &mut connection.db(),
@@ -82,7 +82,7 @@ impl FeedbackUseCases<'_> {
     /// tenant's `skip_hr_review`, submitting approves.
     pub async fn submit(&self, principal: &Principal, id: FeedbackId) -> AppResult<Feedback> {
         authorize(principal, Operation::SubmitFeedback)?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let policy = connection.db().review_policy(principal.tenant()).await?;
         // The completeness check and the submit apply to the same version: an edit in between
         // makes the submit stale, and the check runs again on the new content.
@@ -118,7 +118,7 @@ impl FeedbackUseCases<'_> {
     ) -> AppResult<Feedback> {
         authorize(principal, Operation::ReturnFeedback)?;
         let comment = comment?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let current = visible(&mut connection.db(), principal, id).await?;
         let step = Step {
             comment: Some(&comment),
@@ -130,7 +130,7 @@ impl FeedbackUseCases<'_> {
 
     pub async fn approve(&self, principal: &Principal, id: FeedbackId) -> AppResult<Feedback> {
         authorize(principal, Operation::ApproveFeedback)?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let current = visible(&mut connection.db(), principal, id).await?;
         let stepped = apply(
             &mut connection,
@@ -146,7 +146,7 @@ impl FeedbackUseCases<'_> {
     /// Releasing released feedback again changes nothing (a retry is safe).
     pub async fn release(&self, principal: &Principal, id: FeedbackId) -> AppResult<Feedback> {
         authorize(principal, Operation::ReleaseFeedback)?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let current = visible(&mut connection.db(), principal, id).await?;
         if current.status == FeedbackStatus::Released {
             return Ok(current);
@@ -180,7 +180,7 @@ impl FeedbackUseCases<'_> {
         precondition: Precondition,
     ) -> AppResult<Feedback> {
         authorize(principal, Operation::AmendFeedback)?;
-        let mut connection = self.0.connection().await?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
         let current = visible(&mut connection.db(), principal, id).await?;
         let mut note_errors = Vec::new();
         let note = bounded_text("note", &amendment.note, 1, 1000, &mut note_errors);
