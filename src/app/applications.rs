@@ -117,18 +117,20 @@ impl Applications<'_> {
                     "an application's requisition and candidate cannot change".into(),
                 ));
             }
-            if current.stage_reached == draft.stage_reached {
+            // Merge: an omitted stage keeps the current one, and a decided application's stage
+            // is the decision's: re-sending the state as it was synced is answered with the
+            // application as it is now, never refused.
+            let stage = match draft.stage_reached {
+                Some(stage) if current.status == ApplicationStatus::Active => stage,
+                _ => return Ok((false, current)),
+            };
+            if current.stage_reached == stage {
                 return Ok((false, current));
-            }
-            if current.status != ApplicationStatus::Active {
-                return Err(AppError::Conflict(
-                    "a decided application's stage cannot change".into(),
-                ));
             }
             let mut tx = connection.begin().await?;
             let mut db = tx.db();
             let Some(updated) = db
-                .update_application_stage(tenant, current.id, current.version, draft.stage_reached)
+                .update_application_stage(tenant, current.id, current.version, stage)
                 .await?
             else {
                 continue;

@@ -4,6 +4,7 @@
 use crate::auth::policy::{HiringView, Operation};
 use crate::domain::hiring::{
     self, ExternalRef, RequisitionAction, RequisitionChange, RequisitionDraft, RequisitionQuery,
+    SyncGiven,
 };
 use crate::domain::{Checked, Precondition, Principal, RequisitionId};
 use crate::storage::{now, Db, PeopleChange, Requisition, RequisitionFilter, RequisitionUpdate};
@@ -96,6 +97,7 @@ impl Requisitions<'_> {
         principal: &Principal,
         external_ref: ExternalRef,
         draft: Checked<RequisitionDraft>,
+        given: SyncGiven,
     ) -> AppResult<(bool, Requisition)> {
         authorize(principal, Operation::UpsertRequisition)?;
         let draft = RequisitionDraft {
@@ -126,18 +128,24 @@ impl Requisitions<'_> {
                     Err(other) => return Err(other),
                 }
             };
+            // Merge: what the body left out keeps its value; a re-sent state never reverts
+            // what HR did since (see `RequisitionStatus::synced`).
             let from = current.row.status;
-            if !from.can_become(draft.status) {
-                return Err(AppError::Conflict(format!(
-                    "a {from} requisition cannot become {}",
-                    draft.status
-                )));
-            }
+            let status = if given.status {
+                from.synced(draft.status).map_err(AppError::Conflict)?
+            } else {
+                from
+            };
+            let hr_partner_ids = if given.hr_partner_ids {
+                draft.hr_partner_ids.clone()
+            } else {
+                current.hr_partner_ids.clone()
+            };
             let same = current.row.title == draft.title
                 && current.row.department == draft.department
-                && from == draft.status
+                && from == status
                 && current.hiring_manager_ids == draft.hiring_manager_ids
-                && current.hr_partner_ids == draft.hr_partner_ids;
+                && current.hr_partner_ids == hr_partner_ids;
             if same {
                 return Ok((false, current));
             }
@@ -147,7 +155,7 @@ impl Requisitions<'_> {
             let update = RequisitionUpdate {
                 title: Some(&draft.title),
                 department: Some(&draft.department),
-                status: Some(draft.status),
+                status: Some(status),
             };
             let Some(row) = db
                 .update_requisition(tenant, id, current.row.version, update)
@@ -162,7 +170,7 @@ impl Requisitions<'_> {
                 PeopleChange::HiringManagers(&draft.hiring_manager_ids),
             )
             .await?;
-            db.replace_people(tenant, id, PeopleChange::HrPartners(&draft.hr_partner_ids))
+            db.replace_people(tenant, id, PeopleChange::HrPartners(&hr_partner_ids))
                 .await?;
             record(
                 &mut db,
@@ -176,7 +184,7 @@ impl Requisitions<'_> {
             let updated = Requisition {
                 row,
                 hiring_manager_ids: draft.hiring_manager_ids.clone(),
-                hr_partner_ids: draft.hr_partner_ids.clone(),
+                hr_partner_ids,
             };
             return Ok((false, updated));
         }

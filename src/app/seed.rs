@@ -2,7 +2,7 @@
 //! docs page. Safe to run again: everything is upserted by external reference.
 
 use crate::domain::hiring::{
-    ApplicationDraft, ExternalRef, Outcome, RequisitionDraft, RequisitionStatus, Stage,
+    ApplicationDraft, ExternalRef, Outcome, RequisitionDraft, RequisitionStatus, Stage, SyncGiven,
 };
 use crate::domain::{EmployeeId, Principal, Role, TenantId};
 
@@ -137,7 +137,7 @@ pub async fn seed_with_progress(
         let reference = ExternalRef::parse(demo.reference).map_err(invalid)?;
         let (_, requisition) = app
             .requisitions()
-            .upsert(&seeder, reference, Ok(draft))
+            .upsert(&seeder, reference, Ok(draft), SyncGiven::ALL)
             .await?;
         ids.insert(demo.reference, requisition.row.id);
         report.requisitions += 1;

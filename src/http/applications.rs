@@ -135,6 +135,9 @@ pub struct SyncedApplication {
     pub requisition_id: RequisitionId,
     #[schema(value_type = EmployeeId)]
     pub candidate_id: String,
+    /// Omitted: `screening` for a new application, unchanged for an existing one. Ignored
+    /// once the application is decided (the decision's stage stands): re-sending the state as
+    /// it was synced answers 200 with the application as it is now.
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false)]
     pub stage_reached: Option<Stage>,

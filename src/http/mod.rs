@@ -36,7 +36,7 @@ pub use extract::extractor_configs;
 pub use limits::RateLimits;
 pub use metrics::Metrics;
 pub use middleware::request_context;
-pub use openapi::{openapi, openapi_json, RouteTable, API_VERSION};
+pub use openapi::{openapi, openapi_json, RouteTable, API_VERSION, NO_CONTROL_PATTERN};
 pub use pagination::CursorKey;
 pub use state::AppState;
 

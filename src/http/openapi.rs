@@ -19,6 +19,9 @@ use super::error::{Problem, PROBLEM_JSON};
 /// The pinned API version; bump it when the contract changes.
 pub const API_VERSION: &str = "0.1.0";
 
+/// What every string parameter matches: no C0, DEL or C1 control character.
+pub const NO_CONTROL_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -216,6 +219,16 @@ pub fn openapi() -> OpenApiDoc {
                     continue;
                 };
                 if let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut() {
+                    // The edge refuses control characters in every parameter (`http::input`);
+                    // the schema says so, so that no client sends what will be refused.
+                    let is_string = match &object.schema_type {
+                        SchemaType::Type(Type::String) => true,
+                        SchemaType::Array(types) => types.contains(&Type::String),
+                        _ => false,
+                    };
+                    if is_string && object.pattern.is_none() && object.enum_values.is_none() {
+                        object.pattern = Some(NO_CONTROL_PATTERN.to_owned());
+                    }
                     if let SchemaType::Array(types) = &object.schema_type {
                         let types: Vec<Type> = types
                             .iter()

@@ -9,7 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::domain::hiring::{
     ExternalRef, RequisitionAction, RequisitionChange, RequisitionDraft, RequisitionQuery,
-    RequisitionStatus,
+    RequisitionStatus, SyncGiven,
 };
 use crate::domain::{non_null, EmployeeId, Principal, RequisitionId};
 use crate::storage::{Requisition, ResponseToStore};
@@ -107,10 +107,14 @@ pub struct SyncedRequisition {
     pub department: String,
     #[schema(value_type = Vec<EmployeeId>, min_items = 1, max_items = 20)]
     pub hiring_manager_ids: Vec<String>,
-    #[serde(default)]
-    #[schema(value_type = Vec<EmployeeId>, max_items = 20)]
-    pub hr_partner_ids: Vec<String>,
-    /// Defaults to `open`. Moves follow the lifecycle (open → closed/cancelled, closed → open).
+    /// 0–20 employee ids. Omitted: `[]` for a new requisition, unchanged for an existing one.
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(value_type = Vec<EmployeeId>, max_items = 20, nullable = false)]
+    pub hr_partner_ids: Option<Vec<String>>,
+    /// Omitted: `open` for a new requisition, unchanged for an existing one. A sync moves an
+    /// open requisition to `closed` or `cancelled`; it never reopens one HR closed or
+    /// cancelled (`open` is then ignored: use `POST …/reopen`), and `closed` for a cancelled
+    /// one (or the reverse) is a conflict (409).
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false)]
     pub status: Option<RequisitionStatus>,
@@ -296,13 +300,17 @@ async fn upsert_requisition(
         &body.title,
         &body.department,
         &body.hiring_manager_ids,
-        &body.hr_partner_ids,
+        body.hr_partner_ids.as_deref().unwrap_or_default(),
         body.status.unwrap_or(RequisitionStatus::Open),
     );
+    let given = SyncGiven {
+        status: body.status.is_some(),
+        hr_partner_ids: body.hr_partner_ids.is_some(),
+    };
     let (was_created, requisition) = state
         .app
         .requisitions()
-        .upsert(&principal, external_ref, draft.map_err(Into::into))
+        .upsert(&principal, external_ref, draft.map_err(Into::into), given)
         .await?;
     let status = if was_created {
         StatusCode::CREATED

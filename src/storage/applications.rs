@@ -46,7 +46,7 @@ impl Db<'_> {
             .bind(&draft.candidate_id)
             .bind(draft.external_ref.as_ref())
             .bind(ApplicationStatus::Active)
-            .bind(draft.stage_reached)
+            .bind(draft.initial_stage())
             .bind(at)
             .fetch_one(&mut *c)
             .await)?,

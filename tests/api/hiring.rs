@@ -178,6 +178,37 @@ async fn a_sync_upsert_by_external_ref_is_idempotent(backend: Backend) {
     let mut cancelled = requisition("Senior Data Engineer", &["M1", "M4"]);
     cancelled["status"] = json!("cancelled");
     assert_problem(sync(cancelled).await.expect("request"), 409).await;
+    // Re-sending the state as first synced (status omitted, or `open`) keeps HR's close.
+    let rerun = body(
+        sync(requisition("Senior Data Engineer", &["M1", "M4"]))
+            .await
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(
+        rerun["status"], "closed",
+        "an omitted status keeps the current one"
+    );
+    let mut reopen = requisition("Senior Data Engineer", &["M1", "M4"]);
+    reopen["status"] = json!("open");
+    let reopened = sync(reopen).await.expect("request");
+    assert_eq!(reopened.status(), 200);
+    assert_eq!(
+        body(reopened).await["status"],
+        "closed",
+        "a sync never reopens"
+    );
+    let mut without_partners = requisition("Senior Data Engineer", &["M1", "M4"]);
+    without_partners
+        .as_object_mut()
+        .expect("object")
+        .remove("hr_partner_ids");
+    let kept = body(sync(without_partners).await.expect("request")).await;
+    assert_eq!(
+        kept["hr_partner_ids"],
+        json!(["H1"]),
+        "omitted people keep theirs"
+    );
 
     let list = body(app.get_as(&portal(), "/v1/requisitions").await).await;
     assert_eq!(
@@ -569,6 +600,15 @@ async fn application_sync_updates_the_stage_and_refuses_illegal_changes(backend:
         ),
         (json!("interview"), json!(2))
     );
+    // An omitted stage keeps the stage reached (the default is for new applications only).
+    let omitted = body(
+        sync(json!({"requisition_id": id(&req), "candidate_id": "E7"}))
+            .await
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(omitted["stage_reached"], "interview");
+    assert_eq!(omitted["version"], 2);
     let moved = sync(json!({"requisition_id": id(&other), "candidate_id": "E7"}))
         .await
         .expect("request");
@@ -581,11 +621,26 @@ async fn application_sync_updates_the_stage_and_refuses_illegal_changes(backend:
         )
         .await;
     assert_eq!(decided.status(), 200);
+    // A sync that still says what it said before (or anything about the stage) after the
+    // decision never reverts or refuses it: 200 with the application as it is.
     let late =
         sync(json!({"requisition_id": id(&req), "candidate_id": "E7", "stage_reached": "final"}))
             .await
             .expect("request");
-    assert_problem(late, 409).await;
+    assert_eq!(late.status(), 200);
+    let late = body(late).await;
+    assert_eq!(late["status"], "withdrawn");
+    assert_eq!(late["stage_reached"], "interview");
+    let rerun = body(
+        sync(json!({"requisition_id": id(&req), "candidate_id": "E7"}))
+            .await
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(
+        rerun, late,
+        "the identical first sync, re-run after the decision"
+    );
     let list = body(app.get_as(&portal(), "/v1/applications").await).await;
     assert_eq!(list["items"].as_array().expect("items").len(), 1);
 }

@@ -115,3 +115,25 @@ fn change_documents_need_at_least_one_field_and_set_no_maximum() {
         assert!(schema.get("maxProperties").is_none(), "{schema}");
     }
 }
+
+#[test]
+fn string_parameters_document_that_control_characters_are_refused() {
+    let pattern = regex::Regex::new(debrief::http::NO_CONTROL_PATTERN).expect("pattern");
+    for c in ['\0', '\u{1f}', '\n', '\t', '\u{7f}', '\u{85}', '\u{9f}'] {
+        assert!(!pattern.is_match(&format!("a{c}b")), "{c:?}");
+    }
+    for ok in ["", "R&D", "é", "\u{a0}", "skills_gap"] {
+        assert!(pattern.is_match(ok), "{ok:?}");
+    }
+    let spec: Value = serde_json::from_str(&debrief::http::openapi_json()).expect("json");
+    let cursor = spec["paths"]["/v1/feedback"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .find(|p| p["name"] == "cursor")
+        .expect("cursor");
+    assert_eq!(
+        cursor["schema"]["pattern"],
+        debrief::http::NO_CONTROL_PATTERN
+    );
+}

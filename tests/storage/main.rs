@@ -327,6 +327,7 @@ pub mod hiring {
                 &portal(tenant),
                 ExternalRef::parse(reference).expect("ref"),
                 Ok(draft("Synced", &["M1"], None)),
+                debrief::domain::hiring::SyncGiven::ALL,
             )
             .await
             .expect("upsert");
@@ -405,7 +406,12 @@ pub mod hiring {
         let requisitions = app.requisitions();
         let reference = || ExternalRef::parse("ATS-1").expect("ref");
         let sync = |managers: &'static [&'static str]| {
-            requisitions.upsert(&portal, reference(), Ok(draft("A", managers, None)))
+            requisitions.upsert(
+                &portal,
+                reference(),
+                Ok(draft("A", managers, None)),
+                debrief::domain::hiring::SyncGiven::ALL,
+            )
         };
         let (created, first) = sync(&["M1"]).await.expect("upsert");
         assert!(created);

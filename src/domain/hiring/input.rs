@@ -92,6 +92,22 @@ impl RequisitionDraft {
     }
 }
 
+/// Which of a sync's optional fields the body carried: on an existing requisition the others
+/// keep their values (their defaults apply at creation only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncGiven {
+    pub status: bool,
+    pub hr_partner_ids: bool,
+}
+
+impl SyncGiven {
+    /// Every field given (a full state, as the demo seed sends).
+    pub const ALL: Self = Self {
+        status: true,
+        hr_partner_ids: true,
+    };
+}
+
 /// A validated partial change of a requisition.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequisitionChange {
@@ -207,7 +223,15 @@ pub struct ApplicationDraft {
     pub requisition_id: RequisitionId,
     pub candidate_id: EmployeeId,
     pub external_ref: Option<ExternalRef>,
-    pub stage_reached: Stage,
+    /// `None`: not given. A new application starts at `screening`; a synced one keeps its stage.
+    pub stage_reached: Option<Stage>,
+}
+
+impl ApplicationDraft {
+    /// The stage a new application starts at.
+    pub fn initial_stage(&self) -> Stage {
+        self.stage_reached.unwrap_or(Stage::Screening)
+    }
 }
 
 impl ApplicationDraft {
@@ -227,7 +251,7 @@ impl ApplicationDraft {
                 requisition_id,
                 candidate_id,
                 external_ref,
-                stage_reached: stage_reached.unwrap_or(Stage::Screening),
+                stage_reached,
             }),
             _ => Err(errors),
         }

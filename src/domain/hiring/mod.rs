@@ -14,7 +14,7 @@ use super::IllegalTransition;
 
 pub use input::{
     employee_filter, ApplicationDraft, ApplicationQuery, RequisitionChange, RequisitionDraft,
-    RequisitionQuery, DEPARTMENT_MAX, PEOPLE_MAX, TITLE_MAX,
+    RequisitionQuery, SyncGiven, DEPARTMENT_MAX, PEOPLE_MAX, TITLE_MAX,
 };
 
 named! {
@@ -29,6 +29,23 @@ named! {
 impl RequisitionStatus {
     /// Legal moves: an open requisition closes or is cancelled; a closed one may reopen;
     /// cancelled is final. Staying put is always allowed (sync re-runs).
+    /// The status after a sync that says `synced`, on a requisition that is `self`. A sync
+    /// moves an open requisition forward (closed, cancelled) but never back: a re-sent
+    /// `open` after HR closed or cancelled it keeps HR's status (reopening is
+    /// `POST …/reopen`). Closed and cancelled are both final for a sync: one where the other
+    /// is wanted is a real conflict.
+    pub fn synced(self, synced: Self) -> Result<Self, String> {
+        use RequisitionStatus::*;
+        match (self, synced) {
+            (current, wanted) if current == wanted => Ok(current),
+            (Open, wanted) => Ok(wanted),
+            (current, Open) => Ok(current),
+            (current, wanted) => Err(format!(
+                "the requisition is {current}; a sync cannot make it {wanted}"
+            )),
+        }
+    }
+
     pub fn can_become(self, next: Self) -> bool {
         use RequisitionStatus::*;
         self == next
