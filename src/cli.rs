@@ -236,8 +236,10 @@ fn print_retention(report: &crate::app::retention::RetentionReport, dry_run: boo
     }
     if !dry_run {
         println!(
-            "deleted {} expired Idempotency-Key record(s).",
-            report.idempotency_records
+            "deleted {} expired Idempotency-Key record(s) and {} event(s) older than {} days.",
+            report.idempotency_records,
+            report.events,
+            crate::app::retention::EVENT_RETENTION_DAYS
         );
     }
 }

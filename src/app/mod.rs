@@ -10,6 +10,7 @@ mod audit;
 mod candidate;
 mod catalogs;
 mod error;
+mod events;
 mod feedback;
 mod follow_ups;
 mod idempotency;
@@ -23,10 +24,11 @@ use std::collections::HashSet;
 use std::sync::RwLock;
 
 use crate::auth::policy::{self, HiringView, Operation};
+use crate::domain::events::EventType;
 use crate::domain::{EmployeeId, Precondition, Principal, RequisitionId, TenantId};
 use crate::storage::{
-    Application, AuditContext, AuditRecord, Connection, Db, Feedback, FollowUp, RequisitionRow,
-    Store,
+    Application, AuditContext, AuditRecord, Connection, Db, Feedback, FollowUp, NewEvent,
+    RequisitionRow, Store,
 };
 
 pub use applications::Applications;
@@ -93,6 +95,10 @@ impl App {
         Audit(self)
     }
 
+    pub fn events(&self) -> events::Events<'_> {
+        events::Events(self)
+    }
+
     pub fn privacy(&self) -> Privacy<'_> {
         Privacy(self)
     }
@@ -123,6 +129,16 @@ fn actor(principal: &Principal) -> AuditContext {
 /// What an audit event is about: the resource's type and id, and the candidate it concerns.
 trait Audited {
     fn about(&self) -> (&'static str, String, Option<&EmployeeId>);
+
+    /// Who else an event about it concerns (the feedback's author).
+    fn author(&self) -> Option<&EmployeeId> {
+        None
+    }
+
+    /// Ids of the records it hangs off, for an event's `data` (`application_id`, …).
+    fn links(&self) -> serde_json::Map<String, serde_json::Value> {
+        serde_json::Map::new()
+    }
 }
 
 impl Audited for RequisitionRow {
@@ -135,11 +151,40 @@ impl Audited for Application {
     fn about(&self) -> (&'static str, String, Option<&EmployeeId>) {
         ("application", self.id.to_string(), Some(&self.candidate_id))
     }
+
+    fn links(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut links = serde_json::Map::new();
+        links.insert(
+            "requisition_id".into(),
+            self.requisition_id.to_string().into(),
+        );
+        links.insert("status".into(), self.status.as_str().into());
+        links
+    }
 }
 
 impl Audited for Feedback {
     fn about(&self) -> (&'static str, String, Option<&EmployeeId>) {
         ("feedback", self.id.to_string(), Some(&self.candidate_id))
+    }
+
+    fn author(&self) -> Option<&EmployeeId> {
+        Some(&self.author_id)
+    }
+
+    fn links(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut links = serde_json::Map::new();
+        links.insert(
+            "application_id".into(),
+            self.application_id.to_string().into(),
+        );
+        links.insert(
+            "requisition_id".into(),
+            self.requisition_id.to_string().into(),
+        );
+        links.insert("status".into(), self.status.as_str().into());
+        links.insert("revision".into(), self.revision.into());
+        links
     }
 }
 
@@ -166,6 +211,24 @@ async fn record(
     details: serde_json::Value,
 ) -> AppResult<()> {
     let (resource_type, resource_id, candidate) = about.about();
+    // The outbox: the event the action causes, in the same transaction as the change.
+    if let Some(kind) = EventType::caused_by(action) {
+        let mut data = about.links();
+        data.insert(format!("{resource_type}_id"), resource_id.clone().into());
+        if let serde_json::Value::Object(details) = &details {
+            for (key, value) in details {
+                data.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+        }
+        let event = NewEvent {
+            kind,
+            candidate,
+            author: about.author(),
+            data: data.into(),
+        };
+        db.insert_event(principal.tenant(), event, crate::storage::now())
+            .await?;
+    }
     let record = AuditRecord {
         action,
         resource_type,

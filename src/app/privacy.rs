@@ -4,11 +4,12 @@
 use chrono::{DateTime, Utc};
 
 use crate::auth::policy::Operation;
+use crate::domain::events::EventType;
 use crate::domain::privacy::ErasureReason;
 use crate::domain::{ApplicationId, Checked, EmployeeId, Principal, TenantId};
 use crate::storage::{
     now, Acknowledgement, ActionProgress, AuditEvent, AuditFilter, AuditRecord, Db, ErasureCounts,
-    Feedback, FollowUp, FollowUpFilter, LegalHold, SubjectApplication,
+    Feedback, FollowUp, FollowUpFilter, LegalHold, NewEvent, SubjectApplication,
 };
 
 use super::{actor, authorize, record, App, AppError, AppResult, FeedbackHistory};
@@ -141,6 +142,19 @@ impl Privacy<'_> {
             tx.rollback().await?;
             return Err(AppError::NotFound);
         }
+        // Events keep their shape; the subject becomes the pseudonym there too.
+        db.pseudonymise_events(tenant, &subject, &pseudonym).await?;
+        db.insert_event(
+            tenant,
+            NewEvent {
+                kind: EventType::SubjectErased,
+                candidate: Some(&pseudonym),
+                author: None,
+                data: serde_json::json!({"applications": counts.applications}),
+            },
+            at,
+        )
+        .await?;
         db.record_audit(
             tenant,
             &audit,

@@ -24,7 +24,12 @@ pub struct RetentionReport {
     pub held: Vec<RetentionItem>,
     /// Expired `Idempotency-Key` records deleted (none on a dry run).
     pub idempotency_records: u64,
+    /// Events older than `EVENT_RETENTION_DAYS` deleted (none on a dry run).
+    pub events: u64,
 }
+
+/// How long the event feed keeps an event.
+pub const EVENT_RETENTION_DAYS: i64 = 30;
 
 /// The instant before which a decision is out of a `months` retention period at `at`.
 fn cutoff(at: DateTime<Utc>, months: i32) -> Option<DateTime<Utc>> {
@@ -71,9 +76,12 @@ pub async fn apply_with_progress(
     // Tenant by tenant: under row-level security a session sees one tenant's rows.
     let mut connection = store.acquire().await?;
     let tenants = connection.db().tenant_ids().await?;
+    let events_before = at - chrono::Duration::days(EVENT_RETENTION_DAYS);
     for tenant in tenants {
         connection.scope(Some(&tenant)).await?;
-        report.idempotency_records += connection.db().purge_expired_keys(&tenant, at).await?;
+        let mut db = connection.db();
+        report.idempotency_records += db.purge_expired_keys(&tenant, at).await?;
+        report.events += db.purge_events(&tenant, events_before).await?;
     }
     Ok(report)
 }

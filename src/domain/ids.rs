@@ -162,6 +162,8 @@ uuid_id!(
     FollowUpId,
     /// An entry of the audit trail.
     AuditEventId,
+    /// An event of the outbox (`GET /v1/events`).
+    EventId,
 );
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod candidate;
 pub mod catalog;
+pub mod events;
 pub mod feedback;
 pub mod hiring;
 mod ids;
@@ -17,8 +18,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub use ids::{
-    ActionId, ApplicationId, AuditEventId, EmployeeId, FeedbackId, FollowUpId, RequisitionId,
-    TenantId, EMPLOYEE_ID_PATTERN,
+    ActionId, ApplicationId, AuditEventId, EmployeeId, EventId, FeedbackId, FollowUpId,
+    RequisitionId, TenantId, EMPLOYEE_ID_PATTERN,
 };
 pub use names::{Named, UnknownName};
 pub use principal::{Principal, Role};

@@ -9,6 +9,7 @@ mod catalogs;
 mod docs;
 mod employees;
 pub mod error;
+mod events;
 mod extract;
 mod feedback;
 mod follow_ups;
@@ -52,6 +53,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(follow_ups::configure)
             .configure(employees::configure)
             .configure(audit::configure)
+            .configure(events::configure)
             .configure(privacy::configure)
             .service(
                 utoipa_actix_web::scope("/me")

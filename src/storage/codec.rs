@@ -11,13 +11,14 @@ use uuid::Uuid;
 
 use crate::domain::candidate::{Addressee, FollowUpStatus, ProgressStatus};
 use crate::domain::catalog::CatalogKey;
+use crate::domain::events::EventType;
 use crate::domain::feedback::{FeedbackAction, FeedbackStatus};
 use crate::domain::hiring::{
     ApplicationStatus, ExternalRef, RequisitionAction, RequisitionStatus, Stage,
 };
 use crate::domain::privacy::ErasureReason;
 use crate::domain::{
-    ActionId, ApplicationId, AuditEventId, EmployeeId, FeedbackId, FollowUpId, Named,
+    ActionId, ApplicationId, AuditEventId, EmployeeId, EventId, FeedbackId, FollowUpId, Named,
     RequisitionId, Role, TenantId,
 };
 
@@ -80,6 +81,7 @@ name_codec!(
     FollowUpStatus,
     ErasureReason,
     Role,
+    EventType,
 );
 
 /// String ids stored as their text; decoding parses them again.
@@ -161,4 +163,5 @@ uuid_id_codec!(
     ActionId,
     FollowUpId,
     AuditEventId,
+    EventId,
 );

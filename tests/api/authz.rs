@@ -439,6 +439,10 @@ async fn probe(
         (Operation::ListAuditEvents, Own) => Probe::new(Method::GET, "/v1/audit-events?limit=200", Expect::Status(200))
             .hiding(&[id(&world.globex_req), id(&world.globex_fb), INTERNAL]),
         (Operation::ListAuditEvents, _) => return None,
+        // The feed shows this tenant's events only; globex's never.
+        (Operation::ListEvents, Own) => Probe::new(Method::GET, "/v1/events?limit=200", Expect::Status(200))
+            .hiding(&[id(&world.globex_req), id(&world.globex_fb), id(&world.globex_app), INTERNAL]),
+        (Operation::ListEvents, _) => return None,
         (Operation::ExportSubject, Own) => Probe::new(Method::GET, "/v1/subjects/E-OWN/export", Expect::Status(200))
             .hiding(&[id(&world.globex_app), id(&world.other_app), "E-OTHER"]),
         // E-GLOBEX exists in globex only: nothing is held about them here.

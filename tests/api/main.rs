@@ -16,6 +16,7 @@ mod candidate;
 mod catalogs;
 mod cli;
 mod errors;
+mod events;
 mod feedback;
 mod hardening;
 mod health;

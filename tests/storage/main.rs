@@ -872,3 +872,108 @@ mod pool {
         }
     }
 }
+
+mod outbox {
+    use debrief::domain::events::EventType;
+    use debrief::domain::TenantId;
+    use debrief::storage::{NewEvent, Store};
+
+    use crate::backend_tests;
+    use crate::common::{Backend, TestDatabase};
+
+    backend_tests!(an_event_that_commits_late_is_never_skipped_by_a_cursor);
+
+    fn event(kind: EventType) -> NewEvent<'static> {
+        NewEvent {
+            kind,
+            candidate: None,
+            author: None,
+            data: serde_json::json!({}),
+        }
+    }
+
+    async fn feed(
+        store: &Store,
+        tenant: &TenantId,
+        after: Option<(i64, debrief::domain::EventId)>,
+    ) -> Vec<EventType> {
+        let mut connection = store.acquire_for(tenant).await.expect("connection");
+        let events = connection
+            .db()
+            .events_after(tenant, after, &[], 100)
+            .await
+            .expect("feed");
+        events.into_iter().map(|e| e.kind).collect()
+    }
+
+    /// Transaction A writes first but commits last; B commits in between. A reader between
+    /// the two commits must not see B yet (on PostgreSQL), or its cursor would move past A.
+    async fn an_event_that_commits_late_is_never_skipped_by_a_cursor(backend: Backend) {
+        let db = TestDatabase::create(&backend).await;
+        let store = db.store().await;
+        let tenant = TenantId::parse("acme").expect("tenant");
+        if matches!(backend, Backend::Sqlite) {
+            // One writer at a time: commit order is insertion order; nothing to race.
+            let mut c = store.acquire_for(&tenant).await.expect("connection");
+            let mut tx = c.begin().await.expect("begin");
+            tx.db()
+                .insert_event(
+                    &tenant,
+                    event(EventType::FeedbackSubmitted),
+                    debrief::storage::now(),
+                )
+                .await
+                .expect("insert");
+            tx.commit().await.expect("commit");
+            assert_eq!(
+                feed(&store, &tenant, None).await,
+                [EventType::FeedbackSubmitted]
+            );
+            return;
+        }
+        let mut first = store.acquire_for(&tenant).await.expect("connection");
+        let mut late = first.begin().await.expect("begin");
+        late.db()
+            .insert_event(
+                &tenant,
+                event(EventType::FeedbackSubmitted),
+                debrief::storage::now(),
+            )
+            .await
+            .expect("insert");
+        {
+            let mut second = store.acquire_for(&tenant).await.expect("connection");
+            let mut quick = second.begin().await.expect("begin");
+            quick
+                .db()
+                .insert_event(
+                    &tenant,
+                    event(EventType::FeedbackReleased),
+                    debrief::storage::now(),
+                )
+                .await
+                .expect("insert");
+            quick.commit().await.expect("commit");
+        }
+        assert_eq!(
+            feed(&store, &tenant, None).await,
+            Vec::<EventType>::new(),
+            "the quick event waits until the late one is settled"
+        );
+        late.commit().await.expect("commit");
+        // Other tests' writes on the shared server may hold the horizon back a moment.
+        let mut settled = feed(&store, &tenant, None).await;
+        for _ in 0..250 {
+            if settled.len() == 2 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            settled = feed(&store, &tenant, None).await;
+        }
+        assert_eq!(
+            settled,
+            [EventType::FeedbackSubmitted, EventType::FeedbackReleased],
+            "in transaction order, nothing skipped"
+        );
+    }
+}

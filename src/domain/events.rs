@@ -1,0 +1,82 @@
+//! What the outbox records: a closed set of event types, each tied to the audited action that
+//! causes it, so that an event is written exactly where (and in the transaction where) the
+//! change is recorded.
+
+use super::names::named;
+
+named! {
+    /// The type of an event (Standard Webhooks `type`).
+    pub enum EventType ("event type") {
+        /// A decision was recorded on an application (`data.outcome`).
+        ApplicationDecided = "application.decided",
+        /// A manager submitted feedback for HR review.
+        FeedbackSubmitted = "feedback.submitted",
+        /// HR returned feedback to its author.
+        FeedbackReturned = "feedback.returned",
+        /// HR approved feedback; it can be released.
+        FeedbackApproved = "feedback.approved",
+        /// Feedback is visible to the candidate.
+        FeedbackReleased = "feedback.released",
+        /// HR amended released feedback (a new revision).
+        FeedbackAmended = "feedback.amended",
+        /// The candidate acknowledged their feedback.
+        FeedbackAcknowledged = "feedback.acknowledged",
+        /// The candidate recorded progress on a development action.
+        DevelopmentActionProgressed = "development_action.progressed",
+        /// The candidate asked for a follow-up conversation.
+        FollowUpRequested = "follow_up.requested",
+        /// A follow-up request was answered.
+        FollowUpAnswered = "follow_up.answered",
+        /// A subject's personal data was erased (the pseudonym is in `candidate_id`).
+        SubjectErased = "subject.erased",
+    }
+}
+
+impl EventType {
+    /// The event an audited action causes, if any.
+    pub fn caused_by(action: &str) -> Option<Self> {
+        Some(match action {
+            "application.decide" => Self::ApplicationDecided,
+            "feedback.submit" => Self::FeedbackSubmitted,
+            "feedback.return" => Self::FeedbackReturned,
+            "feedback.approve" => Self::FeedbackApproved,
+            "feedback.release" => Self::FeedbackReleased,
+            "feedback.amend" => Self::FeedbackAmended,
+            "feedback.acknowledge" => Self::FeedbackAcknowledged,
+            "development_action.progress" => Self::DevelopmentActionProgressed,
+            "follow_up.create" => Self::FollowUpRequested,
+            "follow_up.answer" => Self::FollowUpAnswered,
+            "subject.erase" => Self::SubjectErased,
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_type_has_its_cause_and_its_name_has_a_past_tense() {
+        let causes = [
+            "application.decide",
+            "feedback.submit",
+            "feedback.return",
+            "feedback.approve",
+            "feedback.release",
+            "feedback.amend",
+            "feedback.acknowledge",
+            "development_action.progress",
+            "follow_up.create",
+            "follow_up.answer",
+            "subject.erase",
+        ];
+        let caused: Vec<EventType> = causes
+            .iter()
+            .filter_map(|a| EventType::caused_by(a))
+            .collect();
+        assert_eq!(caused, EventType::ALL);
+        assert_eq!(EventType::caused_by("feedback.read"), None);
+        assert_eq!(EventType::caused_by("catalog.update"), None);
+    }
+}
