@@ -444,3 +444,282 @@ async fn a_database_that_stops_answering_is_503_in_time_never_a_hang() {
         assert!(unavailable <= 4, "more 503s than silenced connections");
     }
 }
+
+// ---- A PostgreSQL cluster of the test's own: restarted and frozen for real ----
+
+/// A throwaway PostgreSQL cluster on a free port (never the shared server): `initdb`, then
+/// `pg_ctl`, as the `postgres` user when the tests run as root (PostgreSQL refuses root).
+struct OwnCluster {
+    dir: tempfile::TempDir,
+    bin: std::path::PathBuf,
+    port: u16,
+}
+
+impl OwnCluster {
+    /// `None` (with a message) where the server binaries are not installed; in CI that fails.
+    fn start() -> Option<OwnCluster> {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()
+            .and_then(|versions| {
+                versions
+                    .flatten()
+                    .map(|v| v.path().join("bin"))
+                    .filter(|bin| bin.join("initdb").is_file())
+                    .max()
+            });
+        let Some(bin) = bin else {
+            if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+                panic!(
+                    "PostgreSQL server binaries (initdb, pg_ctl) are needed for the fault tests"
+                );
+            }
+            eprintln!("SKIPPED: no PostgreSQL server binaries for an own cluster");
+            return None;
+        };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+            listener.local_addr().expect("addr").port()
+        };
+        let cluster = OwnCluster { dir, bin, port };
+        if Self::as_root() {
+            let status = std::process::Command::new("chown")
+                .args(["postgres:postgres"])
+                .arg(cluster.dir.path())
+                .status()
+                .expect("chown");
+            assert!(status.success());
+        }
+        let data = cluster.data();
+        cluster.run(
+            "initdb",
+            &["-D", &data, "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+        );
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1",
+            cluster.port,
+            cluster.dir.path().display()
+        );
+        cluster.run(
+            "pg_ctl",
+            &[
+                "-D",
+                &data,
+                "-o",
+                &options,
+                "-l",
+                &format!("{data}.log"),
+                "-w",
+                "start",
+            ],
+        );
+        Some(cluster)
+    }
+
+    fn as_root() -> bool {
+        // `id -u` prints 0 for root.
+        std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+            .unwrap_or(false)
+    }
+
+    fn data(&self) -> String {
+        self.dir.path().join("data").display().to_string()
+    }
+
+    fn run(&self, tool: &str, args: &[&str]) {
+        pg_tool(&self.bin, tool, args);
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// Every process of the cluster: the postmaster (first line of postmaster.pid) and its
+    /// children.
+    fn signal_all(&self, signal: &str) {
+        let pid_file = std::fs::read_to_string(self.dir.path().join("data/postmaster.pid"))
+            .expect("postmaster.pid");
+        let pid = pid_file.lines().next().expect("pid").trim().to_owned();
+        let children = std::process::Command::new("pkill")
+            .args([&format!("-{signal}"), "-P", &pid])
+            .status()
+            .expect("pkill");
+        assert!(children.success(), "signalled the backends");
+        let postmaster = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .expect("kill");
+        assert!(postmaster.success());
+    }
+}
+
+/// Runs a PostgreSQL server tool, as `postgres` when the tests run as root.
+fn pg_tool(bin: &std::path::Path, tool: &str, args: &[&str]) {
+    let program = bin.join(tool);
+    let output = if OwnCluster::as_root() {
+        std::process::Command::new("runuser")
+            .args(["-u", "postgres", "--"])
+            .arg(&program)
+            .args(args)
+            .output()
+    } else {
+        std::process::Command::new(&program).args(args).output()
+    }
+    .expect("run a PostgreSQL tool");
+    assert!(
+        output.status.success(),
+        "{tool} failed: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        let data = self.data();
+        let _ = std::panic::catch_unwind(|| {
+            self.signal_all("CONT");
+            pg_tool(
+                &self.bin,
+                "pg_ctl",
+                &["-D", &data, "-m", "immediate", "stop"],
+            );
+        });
+    }
+}
+
+/// Reads in a loop from `clients` tasks until `stop`; the statuses they saw.
+fn load(
+    app: &std::sync::Arc<TestApp>,
+    clients: usize,
+    stop: &std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Vec<tokio::task::JoinHandle<Vec<(u16, Duration)>>> {
+    (0..clients)
+        .map(|_| {
+            let (app, stop) = (app.clone(), stop.clone());
+            tokio::spawn(async move {
+                let hr = Caller::hr("H1");
+                let mut seen = Vec::new();
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let started = Instant::now();
+                    let status = app.get_as(&hr, "/v1/catalogs/competencies").await.status();
+                    seen.push((status.as_u16(), started.elapsed()));
+                }
+                seen
+            })
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_real_restart_under_load_costs_no_500_and_no_hang() {
+    let Some(cluster) = OwnCluster::start() else {
+        return;
+    };
+    let app = std::sync::Arc::new(
+        spawn_app_with(Backend::Postgres(cluster.url()), |s| {
+            s.db_statement_timeout_ms = 1_000;
+        })
+        .await,
+    );
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let clients = load(&app, 4, &stop);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (bin, data) = (cluster.bin.clone(), cluster.data());
+    tokio::task::spawn_blocking(move || {
+        pg_tool(
+            &bin,
+            "pg_ctl",
+            // With its log file: the restarted server must not hold the tool's output pipes.
+            &[
+                "-D",
+                &data,
+                "-l",
+                &format!("{data}.log"),
+                "-m",
+                "fast",
+                "-w",
+                "restart",
+            ],
+        );
+    })
+    .await
+    .expect("restart");
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut statuses = std::collections::BTreeMap::new();
+    for client in clients {
+        for (status, took) in client.await.expect("client") {
+            assert!(
+                status == 200 || status == 503,
+                "status {status}: never a 500"
+            );
+            assert!(took < Duration::from_secs(5), "a request hung for {took:?}");
+            *statuses.entry(status).or_insert(0) += 1;
+        }
+    }
+    assert!(statuses.get(&200).copied().unwrap_or(0) > 0, "{statuses:?}");
+    // After the restart, every request is served again.
+    for _ in 0..5 {
+        let response = app
+            .get_as(&Caller::hr("H1"), "/v1/catalogs/competencies")
+            .await;
+        assert_eq!(response.status(), 200);
+    }
+    eprintln!("statuses during a real restart: {statuses:?}");
+}
+
+#[tokio::test]
+async fn a_frozen_server_sigstop_is_503_within_the_deadline() {
+    let Some(cluster) = OwnCluster::start() else {
+        return;
+    };
+    let app = spawn_app_with(Backend::Postgres(cluster.url()), |s| {
+        s.db_statement_timeout_ms = 1_000;
+        s.db_max_connections = 4;
+    })
+    .await;
+    let hr = Caller::hr("H1");
+    assert_eq!(
+        app.get_as(&hr, "/v1/catalogs/competencies").await.status(),
+        200
+    );
+    cluster.signal_all("STOP");
+    let started = Instant::now();
+    let ready = app
+        .request(Method::GET, "/health/ready")
+        .send()
+        .await
+        .expect("ready");
+    assert_eq!(ready.status(), 503);
+    assert!(
+        started.elapsed() < Duration::from_millis(1_800),
+        "{:?}",
+        started.elapsed()
+    );
+    for _ in 0..3 {
+        let started = Instant::now();
+        let read = app.get_as(&hr, "/v1/catalogs/competencies").await;
+        let took = started.elapsed();
+        assert_eq!(read.status(), 503, "frozen: no answer");
+        assert!(
+            took < Duration::from_secs(3),
+            "{took:?}: statement timeout 1 s + 1 s margin"
+        );
+        assert_eq!(read.headers()["retry-after"], "1");
+    }
+    cluster.signal_all("CONT");
+    // Thawed: served again (the connections cut short were closed, new ones opened).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let status = app.get_as(&hr, "/v1/catalogs/competencies").await.status();
+        if status == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "still {status} after thawing");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
