@@ -11,6 +11,7 @@ use crate::helpers::{ok, portal, spawn_app, Caller, TestApp};
 backend_tests!(
     a_requisition_patch_that_changes_nothing_keeps_its_version,
     a_catalog_patch_that_changes_nothing_keeps_its_version,
+    a_draft_saved_unchanged_keeps_its_version,
 );
 
 async fn audit_actions(app: &TestApp, resource_type: &str) -> Vec<String> {
@@ -113,4 +114,32 @@ async fn a_catalog_patch_that_changes_nothing_keeps_its_version(backend: Backend
     let (status, new_etag, _) = patch(&app, &hr, path, &etag, &json!({"active": false})).await;
     assert_eq!(status, 200);
     assert_eq!(new_etag, format!("\"{}\"", version + 1));
+}
+
+async fn a_draft_saved_unchanged_keeps_its_version(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let story = app.scenario().notes("for HR").draft().await;
+    let path = format!(
+        "/v1/feedback/{}",
+        story.feedback["id"].as_str().expect("id")
+    );
+    let version = story.feedback["version"].as_i64().expect("version");
+    let etag = format!("\"{version}\"");
+    let body = json!({"document": story.feedback["document"], "internal_notes": "for HR"});
+    let before = audit_actions(&app, "&resource_type=feedback").await;
+    let response = app
+        .with_version(&Caller::manager("M1"), Method::PUT, &path, &etag, &body)
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["etag"], etag.as_str());
+    assert_eq!(audit_actions(&app, "&resource_type=feedback").await, before);
+    let changed = json!({"document": story.feedback["document"], "internal_notes": "changed"});
+    let response = app
+        .with_version(&Caller::manager("M1"), Method::PUT, &path, &etag, &changed)
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["etag"],
+        format!("\"{}\"", version + 1).as_str()
+    );
 }

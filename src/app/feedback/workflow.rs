@@ -68,8 +68,18 @@ impl FeedbackUseCases<'_> {
             Some(&current.document.0),
         )
         .await?;
+        let version = expected_version(precondition)?;
+        // Saving what is already there is a no-op: the same version and ETag, no workflow
+        // event, no audit row (an editor that autosaves does not invalidate HR's If-Match).
+        let unchanged = document == current.document.0
+            && notes
+                .as_deref()
+                .is_none_or(|notes| notes == current.internal_notes);
+        if unchanged && version == current.version && current.status.is_editable() {
+            return Ok(current);
+        }
         let step = Step {
-            expected_version: Some(expected_version(precondition)?),
+            expected_version: Some(version),
             document: Some(&document),
             internal_notes: notes.as_deref(),
             ..Step::new(FeedbackAction::Edit)
