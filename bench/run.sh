@@ -106,11 +106,17 @@ if [ "${BENCH_RESEED:-0}" = 1 ] || [ "$seeded" != "$SEED_VERSION" ]; then
 fi
 psql "$PG_URL" -Atc "select 'feedback rows: ' || count(*) || ', database ' || pg_size_pretty(pg_database_size(current_database())) from feedback" >&2
 
+# Cursors are signed with the service's key (a service_secrets row): make it now, so that the
+# queue scenarios can start at positions tokens.py signs.
+DEBRIEF_DATABASE_URL="$PG_URL" DEBRIEF_AUTH_HS256_SECRET="$SECRET" DEBRIEF_LOG_FILTER=warn "$BIN" migrate >/dev/null
+CURSOR_KEY=$(psql "$PG_URL" -Atqc "insert into service_secrets (name, secret) values ('cursor-hmac', md5(random()::text) || md5(random()::text)) on conflict (name) do nothing" \
+  -c "select secret from service_secrets where name = 'cursor-hmac'")
+
 step "Tokens"
-"$VENV/bin/python" bench/tokens.py "$WORK/hs256" --alg HS256 --secret "$SECRET" --employees "$EMPLOYEES" \
+"$VENV/bin/python" bench/tokens.py "$WORK/hs256" --alg HS256 --secret "$SECRET" --cursor-key "$CURSOR_KEY" --employees "$EMPLOYEES" \
   --released "$RELEASED" --drafts "$DRAFTS" --submitted "$SUBMITTED" \
   --queue "bench:$((RELEASED + DRAFTS)):$SUBMITTED" --queue "q10k:0:$SMALL" --queue "q1m:0:$LARGE"
-"$VENV/bin/python" bench/tokens.py "$WORK/es256" --alg ES256 --key-out "$WORK/es256.pem" --employees "$EMPLOYEES" \
+"$VENV/bin/python" bench/tokens.py "$WORK/es256" --alg ES256 --key-out "$WORK/es256.pem" --cursor-key "$CURSOR_KEY" --employees "$EMPLOYEES" \
   --released "$RELEASED" --drafts 0 --submitted 0
 
 # --- measurements ------------------------------------------------------------------------------

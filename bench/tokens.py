@@ -22,6 +22,14 @@ def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+def cursor(key: str, list_name: str, position: str) -> str:
+    """A cursor as the service signs it (http::pagination::Pager): base64url(position) "."
+    base64url(the first 16 bytes of HMAC-SHA-256(key, list name, NUL, position))."""
+    payload = position.encode()
+    tag = hmac.new(key.encode(), list_name.encode() + b"\0" + payload, hashlib.sha256).digest()[:16]
+    return b64(payload) + "." + b64(tag)
+
+
 def md5_uuid(text: str) -> str:
     return str(uuid.UUID(hashlib.md5(text.encode()).hexdigest()))
 
@@ -67,6 +75,7 @@ def main():
     p.add_argument("--alg", default="HS256", choices=["HS256", "ES256"])
     p.add_argument("--secret")
     p.add_argument("--key-out")
+    p.add_argument("--cursor-key", default="", help="the service's cursor-hmac secret")
     p.add_argument("--tenant", default="bench")
     p.add_argument("--employees", type=int, required=True)
     p.add_argument("--released", type=int, required=True)
@@ -95,7 +104,7 @@ def main():
         first, count = int(first), int(count)
         write(f"hr-{tenant}.txt", [signer.token("H1", ["hr"], tenant)])
         write(f"cursors-{tenant}.txt",
-              (b64(json.dumps(md5_uuid(f"{tenant}-fb-{first + rng.randrange(count)}")).encode())
+              (cursor(a.cursor_key, "feedback", json.dumps(md5_uuid(f"{tenant}-fb-{first + rng.randrange(count)}")))
                for _ in range(2000)))
 
 
