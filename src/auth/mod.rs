@@ -5,6 +5,7 @@
 //! configuration, `exp`, `iss`, `aud` and `sub` required, `nbf` checked, an explicit leeway and
 //! an optional `typ`. Header `jku`, `x5u` and `jwk` are never used.
 
+mod check;
 mod jwks;
 mod keys;
 pub mod policy;
@@ -23,6 +24,7 @@ use serde_json::Value;
 use crate::config::{AuthSettings, ClaimPath, KeySettings, Settings};
 use crate::domain::{EmployeeId, Principal, Role, TenantId};
 
+pub use check::Verdict;
 pub use keys::KeySource;
 
 /// Longest accepted token; anything larger is refused before it is parsed.
@@ -32,15 +34,6 @@ pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
 pub const DEV_SECRET_FILE: &str = "dev-hs256-secret";
 
 /// Why a token was refused. Logged at debug level; the client only ever sees a plain 401.
-/// A finding of `debrief check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    Ok,
-    /// Worth a look, not a failure.
-    Warn,
-    Fail,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     #[error("no bearer token in the Authorization header")]
@@ -100,94 +93,6 @@ impl Authenticator {
             tenant_claim: auth.tenant_claim.clone(),
             default_tenant: auth.default_tenant.clone(),
         })
-    }
-
-    /// For `debrief check`: whether the keys can verify tokens of the allowed algorithms, and
-    /// whether the identity provider's discovery document agrees with the configuration. Each
-    /// finding is (passed, what, detail); only a failed one fails the check.
-    pub async fn check(&self, issuer: &str) -> Vec<(Verdict, &'static str, String)> {
-        let fits = |key: &DecodingKey| self.algorithms.iter().any(|a| a.family() == key.family());
-        let mut findings = Vec::new();
-        match &self.keys {
-            KeySource::Secret(_) => {
-                findings.push((Verdict::Ok, "keys", "an HS256 secret".to_owned()));
-            }
-            KeySource::PublicKeys(keys) => {
-                let missing: Vec<String> = self
-                    .algorithms
-                    .iter()
-                    .filter(|a| !keys.iter().any(|k| k.family() == a.family()))
-                    .map(|a| format!("{a:?}"))
-                    .collect();
-                if missing.is_empty() {
-                    findings.push((Verdict::Ok, "keys", format!("{} public key(s)", keys.len())));
-                } else {
-                    findings.push((
-                        Verdict::Fail,
-                        "keys",
-                        format!("no key for the allowed algorithm(s) {}", missing.join(", ")),
-                    ));
-                }
-            }
-            KeySource::Jwks(cache) => {
-                match cache.fetch_now().await {
-                    Ok(keys) => {
-                        let usable = keys.values().filter(|k| fits(k)).count();
-                        let verdict = if usable == 0 {
-                            Verdict::Fail
-                        } else {
-                            Verdict::Ok
-                        };
-                        findings.push((
-                            verdict,
-                            "jwks",
-                            format!(
-                                "{}: {} signing key(s), {usable} usable with {:?}",
-                                cache.url(),
-                                keys.len(),
-                                self.algorithms
-                            ),
-                        ));
-                    }
-                    Err(error) => findings.push((
-                        Verdict::Fail,
-                        "jwks",
-                        format!("cannot fetch {}: {error:#}", cache.url()),
-                    )),
-                }
-                if issuer.starts_with("https://") || issuer.starts_with("http://") {
-                    match cache.discovery(issuer).await {
-                        Ok((published, _)) if published != issuer => findings.push((
-                            Verdict::Fail,
-                            "issuer",
-                            format!("DEBRIEF_AUTH_ISSUER is {issuer:?}, the provider says {published:?}"),
-                        )),
-                        Ok((_, jwks_uri)) if jwks_uri != cache.url() => findings.push((
-                            Verdict::Fail,
-                            "issuer",
-                            format!("the provider publishes its keys at {jwks_uri}, not at DEBRIEF_AUTH_JWKS_URL"),
-                        )),
-                        Ok(_) => findings.push((
-                            Verdict::Ok,
-                            "issuer",
-                            format!("{issuer} (its discovery document names the same issuer and key set)"),
-                        )),
-                        Err(error) => findings.push((
-                            Verdict::Warn,
-                            "issuer",
-                            format!("{issuer}: no discovery document to compare with ({error:#})"),
-                        )),
-                    }
-                } else {
-                    findings.push((
-                        Verdict::Warn,
-                        "issuer",
-                        format!("{issuer:?} is not a URL: identity providers issue URLs"),
-                    ));
-                }
-            }
-        }
-        findings
     }
 
     /// Loads remote keys ahead of the first request (JWKS); a failure is logged, not fatal.

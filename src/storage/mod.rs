@@ -16,15 +16,16 @@ mod codec;
 mod events;
 mod feedback;
 mod idempotency;
+mod maintenance;
 mod privacy;
 mod requisitions;
 mod retention;
 mod rows;
 mod secrets;
+mod transaction;
+mod watch;
 
-use std::future::Future;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -32,15 +33,14 @@ use chrono::{DateTime, SubsecRound, Utc};
 use secrecy::ExposeSecret;
 use sqlx::migrate::Migrator;
 use sqlx::pool::PoolConnection;
-use sqlx::postgres::PgTransactionManager;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::SqliteTransactionManager;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Connection as _, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
-use sqlx_core::transaction::TransactionManager;
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
 
 use crate::config::{Backend, DatabaseSettings};
 use crate::domain::TenantId;
+
+use watch::{is_connection_failure, Watch};
 
 pub use applications::ApplicationFilter;
 pub use audit::{AuditContext, AuditFilter, AuditRecord};
@@ -57,6 +57,7 @@ pub use rows::{
     FeedbackEvent, FeedbackRevision, FollowUp, OwnApplication, ReleasedFeedback, Requisition,
     RequisitionRow, StoredResponse,
 };
+pub use transaction::Tx;
 
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -97,18 +98,6 @@ enum Pooled {
     Sqlite(PoolConnection<Sqlite>),
 }
 
-/// A transaction on a `Connection`; rolled back when dropped without `commit`.
-///
-/// It drives sqlx's transaction manager itself rather than holding a `sqlx::Transaction`: a
-/// `BEGIN` that fails on a connection the server closed is retried on a fresh connection, and
-/// that needs the connection back after a failed `begin`, which a borrowed `sqlx::Transaction`
-/// does not give. Dropped open, it queues the rollback exactly as `sqlx::Transaction` does.
-pub struct Tx<'c> {
-    open: On<'c>,
-    watch: &'c Watch,
-    finished: bool,
-}
-
 /// What statements run on: a connection, or the connection of a transaction.
 pub struct Db<'c> {
     on: On<'c>,
@@ -122,110 +111,9 @@ pub(crate) enum On<'c> {
     Sqlite(&'c mut SqliteConnection),
 }
 
-/// Bounds every statement on a connection and remembers one that was cut short.
-///
-/// A statement that did not finish — its deadline passed (the server went silent: a dead host,
-/// a partition) or its request was dropped mid-await (the client went away) — leaves the
-/// connection in an unknown state, and returning it to the pool would be worse than useless:
-/// the pool pings a returned connection with no deadline (transact-rs/sqlx#4349, in 0.8 and
-/// 0.9), so a silent one would hold its pool slot until TCP gives up, a quarter of an hour
-/// later. Such a connection is closed instead (`Drop for Connection`), which sqlx bounds.
-///
-/// It also knows whether anything has been answered on this checkout: until then, a statement
-/// that fails because the server had closed the connection (a restart, a failover,
-/// `pg_terminate_backend`: SQLSTATE 57P01-57P03, the 08 class, a reset socket) cannot have
-/// run, so it is retried once on a freshly opened connection (`Db::retry`). A restart then
-/// costs the requests in flight at that moment, not one failure per stale pooled connection.
-struct Watch {
-    deadline: Duration,
-    unfinished: AtomicBool,
-    answered: AtomicBool,
-    reconnect: Option<Arc<PgConnectOptions>>,
-}
-
-impl Watch {
-    async fn run<T>(
-        &self,
-        statement: impl Future<Output = Result<T, sqlx::Error>>,
-    ) -> Result<T, sqlx::Error> {
-        self.unfinished.store(true, Ordering::Relaxed);
-        let outcome = tokio::time::timeout(self.deadline, statement).await;
-        match outcome {
-            Err(_) => Err(sqlx::Error::Io(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                format!("the database did not answer within {:?}", self.deadline),
-            ))),
-            // An answer from the server, even an error, leaves the connection usable; a broken
-            // connection (I/O, TLS, protocol, the server's own "terminating connection") stays
-            // marked and is closed.
-            Ok(Ok(value)) => {
-                self.answered();
-                Ok(value)
-            }
-            Ok(Err(error)) => {
-                let answered = match &error {
-                    sqlx::Error::Database(db) => !is_connection_failure(db.code().as_deref()),
-                    sqlx::Error::RowNotFound => true,
-                    _ => false,
-                };
-                if answered {
-                    self.answered();
-                }
-                Err(error)
-            }
-        }
-    }
-
-    fn answered(&self) {
-        self.unfinished.store(false, Ordering::Relaxed);
-        self.answered.store(true, Ordering::Relaxed);
-    }
-
-    /// Whether `error` on this checkout's first statement means the server had closed the
-    /// connection before the statement could run.
-    fn may_retry(&self, error: &sqlx::Error) -> bool {
-        self.reconnect.is_some() && !self.answered.load(Ordering::Relaxed) && is_closed(error)
-    }
-
-    /// Replaces the connection the server closed with a freshly opened one, within the
-    /// deadline. The pool keeps its slot; the dead connection is dropped (no goodbye to send).
-    async fn replace(&self, connection: &mut PgConnection) -> Result<(), sqlx::Error> {
-        let Some(options) = &self.reconnect else {
-            return Err(sqlx::Error::PoolClosed);
-        };
-        tracing::info!("the database closed a pooled connection; retrying on a new one");
-        let fresh = self.run(PgConnection::connect_with(options)).await?;
-        drop(std::mem::replace(connection, fresh));
-        Ok(())
-    }
-}
-
-/// An error that says the server closed the connection, or the socket broke, before answering.
-fn is_closed(error: &sqlx::Error) -> bool {
-    use std::io::ErrorKind;
-    match error {
-        sqlx::Error::Database(db) => is_connection_failure(db.code().as_deref()),
-        sqlx::Error::Io(io) => matches!(
-            io.kind(),
-            ErrorKind::ConnectionReset
-                | ErrorKind::ConnectionAborted
-                | ErrorKind::BrokenPipe
-                | ErrorKind::UnexpectedEof
-                | ErrorKind::NotConnected
-        ),
-        _ => false,
-    }
-}
-
-/// SQLSTATE class 08 (connection exception) and 57P01-57P03 (admin or crash shutdown, cannot
-/// connect now): the server is going away or not there yet.
-fn is_connection_failure(code: Option<&str>) -> bool {
-    code.is_some_and(|code| code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03"))
-}
-
 impl Drop for Connection {
     fn drop(&mut self) {
-        if self.watch.unfinished.load(Ordering::Relaxed) {
+        if self.watch.is_unfinished() {
             match &mut self.pooled {
                 Pooled::Postgres(c) => c.close_on_drop(),
                 Pooled::Sqlite(c) => c.close_on_drop(),
@@ -424,78 +312,6 @@ impl Store {
         }
     }
 
-    /// Applies every pending migration of this backend.
-    pub async fn migrate(&self) -> StorageResult<()> {
-        match &self.pool {
-            Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
-            Pool::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
-        }
-        Ok(())
-    }
-
-    /// The versions of this backend's migrations not applied to the database yet (all of
-    /// them on an empty database).
-    pub async fn pending_migrations(&self) -> StorageResult<Vec<i64>> {
-        let applied = {
-            let mut connection = self.acquire().await?;
-            let mut db = connection.db();
-            let query = "select version from _sqlx_migrations where success";
-            let result = on_db!(&mut db, c => {
-                sqlx::query_scalar::<_, i64>(query).fetch_all(&mut *c).await
-            });
-            match result {
-                Ok(applied) => applied,
-                // No migration table yet: nothing applied.
-                Err(sqlx::Error::Database(_)) => Vec::new(),
-                Err(error) => return Err(error.into()),
-            }
-        };
-        Ok(Self::migrations(self.backend())
-            .into_iter()
-            .map(|(version, _)| version)
-            .filter(|version| !applied.contains(version))
-            .collect())
-    }
-
-    /// Version and description of every migration this binary carries for `backend`.
-    pub fn migrations(backend: Backend) -> Vec<(i64, String)> {
-        let migrator = match backend {
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-        };
-        migrator
-            .iter()
-            .map(|m| (m.version, m.description.to_string()))
-            .collect()
-    }
-
-    /// Writes a consistent copy of the embedded database to `to` (SQLite's `VACUUM INTO`: a
-    /// read transaction, so the service keeps serving, and writers wait only for the copy's
-    /// final step). PostgreSQL is backed up with its own tools.
-    pub async fn backup(&self, to: &std::path::Path) -> StorageResult<()> {
-        let Pool::Sqlite(pool) = &self.pool else {
-            return Err(StorageError::Other(
-                "backup copies the embedded SQLite database; back PostgreSQL up with pg_dump \
-                 or your provider's snapshots"
-                    .into(),
-            ));
-        };
-        if to.exists() {
-            return Err(StorageError::Other(format!(
-                "{} already exists",
-                to.display()
-            )));
-        }
-        let target = to
-            .to_str()
-            .ok_or_else(|| StorageError::Other("the backup path is not UTF-8".into()))?;
-        sqlx::query("vacuum into $1")
-            .bind(target)
-            .execute(pool)
-            .await?;
-        Ok(())
-    }
-
     /// One connection for a use case about `tenant`: on PostgreSQL, where row-level security
     /// applies to the service's role, the session is scoped to the tenant first, so that a
     /// statement that forgot its `tenant_id` filter still sees no other tenant's rows.
@@ -526,12 +342,7 @@ impl Store {
         };
         Ok(Connection {
             pooled,
-            watch: Watch {
-                deadline: self.deadline,
-                unfinished: AtomicBool::new(false),
-                answered: AtomicBool::new(false),
-                reconnect: self.reconnect.clone(),
-            },
+            watch: Watch::new(self.deadline, self.reconnect.clone()),
             row_security: self.row_security.clone(),
         })
     }
@@ -614,93 +425,6 @@ impl Connection {
             on,
             watch: &self.watch,
             retry: true,
-        }
-    }
-
-    /// Opens a write transaction.
-    ///
-    /// On SQLite it is `BEGIN IMMEDIATE`, which takes the write lock at once (waiting up to the
-    /// busy timeout): a deferred transaction that *reads first* and writes later would fail
-    /// with `SQLITE_BUSY_SNAPSHOT` when another writer committed in between. (With sqlx 0.8.6,
-    /// `begin_with` on a pooled connection whose dropped transaction was still being rolled back
-    /// failed about one run in six of the catalog tests, so a no-op write took the lock
-    /// instead; sqlx 0.9 runs it cleanly, and `a_transaction_dropped_without_commit_leaves_its_
-    /// connection_usable` keeps it so.)
-    pub async fn begin(&mut self) -> StorageResult<Tx<'_>> {
-        let watch = &self.watch;
-        let open = match &mut self.pooled {
-            Pooled::Postgres(c) => {
-                let c: &mut PgConnection = c;
-                match watch.run(PgTransactionManager::begin(c, None)).await {
-                    Err(error) if watch.may_retry(&error) => {
-                        watch.replace(c).await?;
-                        watch.run(PgTransactionManager::begin(c, None)).await?;
-                    }
-                    outcome => outcome?,
-                }
-                On::Postgres(c)
-            }
-            Pooled::Sqlite(c) => {
-                let c: &mut SqliteConnection = c;
-                let immediate = Some(sqlx::SqlSafeStr::into_sql_str("BEGIN IMMEDIATE"));
-                watch
-                    .run(SqliteTransactionManager::begin(c, immediate))
-                    .await?;
-                On::Sqlite(c)
-            }
-        };
-        Ok(Tx {
-            open,
-            watch,
-            finished: false,
-        })
-    }
-}
-
-impl Tx<'_> {
-    pub fn db(&mut self) -> Db<'_> {
-        let on = match &mut self.open {
-            On::Postgres(c) => On::Postgres(c),
-            On::Sqlite(c) => On::Sqlite(c),
-        };
-        Db {
-            on,
-            watch: self.watch,
-            retry: false,
-        }
-    }
-
-    pub async fn commit(mut self) -> StorageResult<()> {
-        match &mut self.open {
-            On::Postgres(c) => self.watch.run(PgTransactionManager::commit(c)).await?,
-            On::Sqlite(c) => self.watch.run(SqliteTransactionManager::commit(c)).await?,
-        }
-        self.finished = true;
-        Ok(())
-    }
-
-    pub async fn rollback(mut self) -> StorageResult<()> {
-        match &mut self.open {
-            On::Postgres(c) => self.watch.run(PgTransactionManager::rollback(c)).await?,
-            On::Sqlite(c) => {
-                self.watch
-                    .run(SqliteTransactionManager::rollback(c))
-                    .await?
-            }
-        }
-        self.finished = true;
-        Ok(())
-    }
-}
-
-impl Drop for Tx<'_> {
-    /// Queues the rollback for the connection's next use, as `sqlx::Transaction` does.
-    fn drop(&mut self) {
-        if !self.finished {
-            match &mut self.open {
-                On::Postgres(c) => PgTransactionManager::start_rollback(c),
-                On::Sqlite(c) => SqliteTransactionManager::start_rollback(c),
-            }
         }
     }
 }

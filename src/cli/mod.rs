@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod check;
+
 use crate::app::App;
 use crate::auth::{mint_token, TokenRequest};
 use crate::config::Settings;
@@ -113,7 +115,7 @@ impl Cli {
                 Ok(())
             }
             Command::Health => probe_liveness(&settings),
-            Command::Check => check(&settings).await,
+            Command::Check => check::check(&settings).await,
             Command::Backup { to } => {
                 let store = Store::connect(&settings.database).await?;
                 let result = store.backup(&to).await;
@@ -275,6 +277,17 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 
 /// A dependency-free HTTP/1.0 probe of `/health/live` on the configured listen address.
 fn probe_liveness(settings: &Settings) -> anyhow::Result<()> {
+    let status = probe(settings, "/health/live", None)?;
+    if status == 200 {
+        Ok(())
+    } else {
+        anyhow::bail!("liveness probe answered {status}")
+    }
+}
+
+/// The status code of one HTTP/1.0 `GET path` (with a bearer token) to the service on the
+/// configured listen address; an error when nothing answers within 2 s.
+fn probe(settings: &Settings, path: &str, token: Option<&str>) -> anyhow::Result<u16> {
     use std::io::{Read, Write};
     use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
     use std::time::Duration;
@@ -286,17 +299,21 @@ fn probe_liveness(settings: &Settings) -> anyhow::Result<()> {
     let timeout = Duration::from_secs(2);
     let mut stream = TcpStream::connect_timeout(&address, timeout)?;
     stream.set_read_timeout(Some(timeout))?;
-    stream.write_all(b"GET /health/live HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+    let authorization = token
+        .map(|token| format!("Authorization: Bearer {token}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: localhost\r\n{authorization}\r\n"
+    )?;
     let mut head = [0u8; 12];
     stream.read_exact(&mut head)?;
-    if head.starts_with(b"HTTP/1.") && &head[9..12] == b"200" {
-        Ok(())
-    } else {
-        anyhow::bail!(
-            "liveness probe answered {:?}",
-            String::from_utf8_lossy(&head)
-        )
-    }
+    let status = head
+        .starts_with(b"HTTP/1.")
+        .then(|| std::str::from_utf8(&head[9..12]).ok()?.parse::<u16>().ok())
+        .flatten();
+    status
+        .ok_or_else(|| anyhow::anyhow!("not an HTTP answer: {:?}", String::from_utf8_lossy(&head)))
 }
 
 /// How the user started this program, for the commands we suggest: `cargo run --` under cargo,
@@ -332,127 +349,7 @@ fn development_secret_exists(settings: &Settings) -> anyhow::Result<()> {
 /// Whether a service answering on the configured address refuses `token` (401): it was
 /// started with another data directory. No service answering is not a refusal.
 fn running_server_refuses(settings: &Settings, token: &str) -> bool {
-    use std::io::{Read, Write};
-    use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
-    use std::time::Duration;
-
-    let mut address = settings.listen;
-    if address.ip().is_unspecified() {
-        address = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), address.port());
-    }
-    let timeout = Duration::from_secs(2);
-    let Ok(mut stream) = TcpStream::connect_timeout(&address, timeout) else {
-        return false;
-    };
-    let request = format!(
-        "GET /v1/catalogs/competencies?limit=1 HTTP/1.0\r\nHost: localhost\r\n\
-         Authorization: Bearer {token}\r\n\r\n"
-    );
-    let mut head = [0u8; 12];
-    let answered = stream.set_read_timeout(Some(timeout)).is_ok()
-        && stream.write_all(request.as_bytes()).is_ok()
-        && stream.read_exact(&mut head).is_ok();
-    answered && head.starts_with(b"HTTP/1.") && &head[9..12] == b"401"
-}
-
-/// `debrief check`: one line per check, then a verdict.
-async fn check(settings: &Settings) -> anyhow::Result<()> {
-    use crate::auth::{Authenticator, Verdict};
-    use std::time::Duration;
-
-    let mut failures = 0;
-    let mut report = |verdict: Verdict, what: &str, detail: &str| {
-        let label = match verdict {
-            Verdict::Ok => "ok",
-            Verdict::Warn => "warn",
-            Verdict::Fail => "FAIL",
-        };
-        failures += usize::from(verdict == Verdict::Fail);
-        println!("{label:<5} {what:<10} {detail}");
-    };
-    report(
-        Verdict::Ok,
-        "config",
-        &format!(
-            "valid: {:?} database, {:?} auth, listening on {}",
-            settings.database.backend,
-            settings.auth.mode(),
-            settings.listen
-        ),
-    );
-    if settings.is_development() {
-        report(
-            Verdict::Warn,
-            "auth",
-            "development auth (a local secret, loopback only): not for a deployment",
-        );
-    }
-    let within = Duration::from_secs(10);
-    let database = async {
-        let store = Store::connect(&settings.database).await?;
-        store.ping().await?;
-        let pending = store.pending_migrations().await;
-        let row_security = store.row_security();
-        store.close().await;
-        pending.map(|pending| (pending, row_security))
-    };
-    let outcome = tokio::time::timeout(within, database).await;
-    if let Ok(Ok((_, Some(row_security)))) = &outcome {
-        if *row_security {
-            report(
-                Verdict::Ok,
-                "tenancy",
-                "row-level security binds the service role: each session sees one tenant",
-            );
-        } else {
-            report(
-                Verdict::Warn,
-                "tenancy",
-                "the service role owns the tables or bypasses row-level security: run the \
-                 service as its own role (docs/operations.md, \"Database roles\")",
-            );
-        }
-    }
-    match outcome.map(|result| result.map(|(pending, _)| pending)) {
-        Err(_) => report(Verdict::Fail, "database", "no answer within 10 s"),
-        Ok(Err(error)) => report(Verdict::Fail, "database", &format!("cannot reach it: {error}")),
-        Ok(Ok(pending)) if pending.is_empty() => {
-            report(Verdict::Ok, "database", "reachable, every migration applied")
-        }
-        Ok(Ok(pending)) if settings.migrate_on_start => report(
-            Verdict::Ok,
-            "database",
-            &format!("reachable; {} migration(s) pending, applied by `serve` at start", pending.len()),
-        ),
-        Ok(Ok(pending)) => report(
-            Verdict::Fail,
-            "database",
-            &format!(
-                "reachable, but {} migration(s) pending and DEBRIEF_MIGRATE_ON_START is off: run `debrief migrate`",
-                pending.len()
-            ),
-        ),
-    }
-    match Authenticator::from_settings(settings) {
-        Err(error) => report(Verdict::Fail, "keys", &format!("{error:#}")),
-        Ok(auth) => match tokio::time::timeout(within, auth.check(&settings.auth.issuer)).await {
-            Err(_) => report(
-                Verdict::Fail,
-                "keys",
-                "the identity provider did not answer within 10 s",
-            ),
-            Ok(findings) => {
-                for (verdict, what, detail) in findings {
-                    report(verdict, what, &detail);
-                }
-            }
-        },
-    }
-    if failures > 0 {
-        anyhow::bail!("{failures} check(s) failed");
-    }
-    println!("all checks passed");
-    Ok(())
+    probe(settings, "/v1/catalogs/competencies?limit=1", Some(token)).is_ok_and(|s| s == 401)
 }
 
 /// A progress bar on stderr when it is a terminal; nothing otherwise (the one-line summary on
