@@ -32,11 +32,42 @@ pub struct NewEvent<'a> {
 /// A position in a tenant's feed: after the event `(tx, id)`.
 pub type FeedPosition = (i64, EventId);
 
-const EVENT_COLUMNS: &str = "id, tx, type, occurred_at, candidate_id, author_id, data";
+/// On PostgreSQL the event carries the writing transaction's id; SQLite writes one
+/// transaction at a time (0).
+const INSERT_POSTGRES: &str =
+    "insert into events (id, tenant_id, tx, type, occurred_at, candidate_id, author_id, data)
+     values ($1, $2, pg_current_xact_id()::text::bigint, $3, $4, $5, $6, $7)";
+const INSERT_SQLITE: &str =
+    "insert into events (id, tenant_id, tx, type, occurred_at, candidate_id, author_id, data)
+     values ($1, $2, 0, $3, $4, $5, $6, $7)";
+
+/// Settled events after a position, of some types (`$5`, a JSON array; `$4`: all), in order.
+/// On PostgreSQL "settled" is below the oldest write transaction still running, in the same
+/// statement's snapshot: an event that commits late can no longer join what was returned.
+macro_rules! feed_sql {
+    ($settled:literal, $types:literal) => {
+        concat!(
+            "select id, tx, type, occurred_at, candidate_id, author_id, data from events
+             where tenant_id = $1",
+            $settled,
+            "
+               and (tx > $2 or (tx = $2 and ($3 is null or id > $3)))
+               and ($5 or type in (",
+            $types,
+            "))
+             order by tx, id
+             limit $6"
+        )
+    };
+}
+const FEED_POSTGRES: &str = feed_sql!(
+    " and tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+    "select jsonb_array_elements_text($4::jsonb)"
+);
+const FEED_SQLITE: &str = feed_sql!("", "select value from json_each($4)");
 
 impl Db<'_> {
-    /// Records `event` (inside the change's transaction). On PostgreSQL it carries the writing
-    /// transaction's id; SQLite writes one transaction at a time.
+    /// Records `event` (inside the change's transaction).
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_event(
         &mut self,
@@ -45,15 +76,11 @@ impl Db<'_> {
         at: DateTime<Utc>,
     ) -> StorageResult<EventId> {
         let id = EventId::generate();
-        let tx = match self.on {
-            On::Postgres(_) => "pg_current_xact_id()::text::bigint",
-            On::Sqlite(_) => "0",
+        let sql = match self.on {
+            On::Postgres(_) => INSERT_POSTGRES,
+            On::Sqlite(_) => INSERT_SQLITE,
         };
-        let sql = format!(
-            "insert into events (id, tenant_id, tx, type, occurred_at, candidate_id, author_id, data)
-             values ($1, $2, {tx}, $3, $4, $5, $6, $7)"
-        );
-        on_db!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        on_db!(self, c => sqlx::query(sql)
             .bind(id)
             .bind(tenant)
             .bind(event.kind)
@@ -67,18 +94,6 @@ impl Db<'_> {
         Ok(id)
     }
 
-    /// The transaction id below which every transaction has ended (PostgreSQL): events under
-    /// it can no longer be joined by one that commits late. SQLite: everything is settled.
-    async fn settled_before(&mut self) -> StorageResult<i64> {
-        if matches!(self.on, On::Sqlite(_)) {
-            return Ok(i64::MAX);
-        }
-        Ok(on_db!(self, c => sqlx::query_scalar::<_, i64>(
-                "select pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-            .fetch_one(&mut *c)
-            .await)?)
-    }
-
     /// Up to `limit` settled events of `tenant` after `after`, in feed order, of `types` (all
     /// when empty).
     #[tracing::instrument(level = "debug", skip_all)]
@@ -89,34 +104,22 @@ impl Db<'_> {
         types: &[EventType],
         limit: u32,
     ) -> StorageResult<Vec<Event>> {
-        let settled = self.settled_before().await?;
         let (after_tx, after_id) = after.map_or((-1, None), |(tx, id)| (tx, Some(id)));
         let types: Vec<&str> = types.iter().map(|t| t.as_str()).collect();
         let types = serde_json::to_string(&types).unwrap_or_else(|_| "[]".into());
-        let filter = match self.on {
-            On::Postgres(_) => "type in (select jsonb_array_elements_text($5::jsonb))",
-            On::Sqlite(_) => "type in (select value from json_each($5))",
+        let sql = match self.on {
+            On::Postgres(_) => FEED_POSTGRES,
+            On::Sqlite(_) => FEED_SQLITE,
         };
-        let sql = format!(
-            "select {EVENT_COLUMNS} from events
-             where tenant_id = $1 and tx < $2
-               and (tx > $3 or (tx = $3 and ($4 is null or id > $4)))
-               and ($6 or {filter})
-             order by tx, id
-             limit $7"
-        );
-        Ok(
-            on_db!(self, c => sqlx::query_as::<_, Event>(sqlx::AssertSqlSafe(sql.as_str()))
+        Ok(on_db!(self, c => sqlx::query_as::<_, Event>(sql)
             .bind(tenant)
-            .bind(settled)
             .bind(after_tx)
             .bind(after_id)
             .bind(types.as_str())
             .bind(types == "[]")
             .bind(i64::from(limit))
             .fetch_all(&mut *c)
-            .await)?,
-        )
+            .await)?)
     }
 
     /// Replaces `subject` by `pseudonym` in `tenant`'s events (erasure).
