@@ -517,12 +517,15 @@ impl OwnCluster {
     }
 
     fn as_root() -> bool {
-        // `id -u` prints 0 for root.
-        std::process::Command::new("id")
-            .arg("-u")
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-            .unwrap_or(false)
+        // `id -u` prints 0 for root; asked once.
+        static ROOT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *ROOT.get_or_init(|| {
+            std::process::Command::new("id")
+                .arg("-u")
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+                .unwrap_or(false)
+        })
     }
 
     fn data(&self) -> String {
