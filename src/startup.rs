@@ -21,6 +21,13 @@ pub struct Application {
     port: u16,
     server: Server,
     store: Store,
+    /// The webhook dispatcher: how to stop it, and its task.
+    dispatcher: Option<(
+        tokio::sync::watch::Sender<bool>,
+        tokio::task::JoinHandle<()>,
+    )>,
+    /// How long a stopping process waits for deliveries in flight.
+    dispatch_grace: std::time::Duration,
 }
 
 impl Application {
@@ -36,7 +43,8 @@ impl Application {
         auth.prefetch().await;
         let api = http::openapi();
         let state = web::Data::new(AppState {
-            app: app::App::new(store.clone()),
+            app: app::App::new(store.clone(), settings.webhooks.clone())
+                .map_err(anyhow::Error::msg)?,
             auth,
             metrics: Default::default(),
             routes: RouteTable::from_openapi(&api),
@@ -52,6 +60,7 @@ impl Application {
         let origins = settings.cors_origins.clone();
 
         let limits = state.clone();
+        let dispatching = state.clone();
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -106,10 +115,17 @@ impl Application {
         if let Some(interval) = settings.retention_interval {
             tokio::spawn(app::retention::run_periodically(store.clone(), interval));
         }
+        // Every process dispatches webhooks; deliveries are claimed in the database.
+        let (stop_dispatch, stopped) = tokio::sync::watch::channel(false);
+        let dispatcher = tokio::spawn(async move {
+            dispatching.app.dispatch_webhooks(stopped).await;
+        });
         Ok(Self {
             port,
             server,
             store,
+            dispatcher: Some((stop_dispatch, dispatcher)),
+            dispatch_grace: settings.webhooks.timeout + std::time::Duration::from_secs(2),
         })
     }
 
@@ -121,9 +137,23 @@ impl Application {
         &self.store
     }
 
-    /// Serves until the server is stopped (SIGINT/SIGTERM stop it gracefully).
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+    /// Serves until the server is stopped (SIGINT/SIGTERM stop it gracefully), then stops
+    /// the webhook dispatcher: deliveries in flight finish (each is bounded by the webhook
+    /// timeout) and what it still holds is given back to the other processes.
+    pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
         let result = self.server.await;
+        if let Some((stop, mut task)) = self.dispatcher.take() {
+            let _ = stop.send(true);
+            if tokio::time::timeout(self.dispatch_grace, &mut task)
+                .await
+                .is_err()
+            {
+                task.abort();
+                tracing::warn!(
+                    "webhook deliveries still in flight at shutdown; their leases will run out"
+                );
+            }
+        }
         self.store.close().await;
         result
     }

@@ -1,12 +1,52 @@
 //! The event feed: a tenant's outbox, in order, for portals that poll rather than receive
 //! webhooks. Reading it is not a read of anyone's feedback: it writes no audit event.
 
+use chrono::{DateTime, Utc};
+
 use crate::auth::policy::Operation;
 use crate::domain::events::EventType;
-use crate::domain::{Checked, Principal};
+use crate::domain::{Checked, EventId, Principal};
 use crate::storage::{Event, FeedPosition};
 
 use super::{authorize, App, AppResult, Page, PageRequest};
+
+/// An event as receivers get it, in the feed and in a webhook's body: the Standard Webhooks
+/// shape (`type`, `timestamp`, `data`) with its stable `id`. `data` carries ids and states,
+/// never free text, and `notify`: the employees the event concerns.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Message {
+    pub id: EventId,
+    #[serde(rename = "type")]
+    pub kind: EventType,
+    pub timestamp: DateTime<Utc>,
+    pub data: serde_json::Value,
+}
+
+impl From<&Event> for Message {
+    fn from(event: &Event) -> Self {
+        let mut data = match &event.data.0 {
+            serde_json::Value::Object(data) => data.clone(),
+            _ => serde_json::Map::new(),
+        };
+        let mut notify = Vec::new();
+        for (field, person) in [
+            ("candidate_id", &event.candidate_id),
+            ("author_id", &event.author_id),
+        ] {
+            if let Some(person) = person {
+                data.insert(field.into(), person.as_str().into());
+                notify.push(serde_json::Value::from(person.as_str()));
+            }
+        }
+        data.insert("notify".into(), notify.into());
+        Self {
+            id: event.id,
+            kind: event.kind,
+            timestamp: event.occurred_at,
+            data: data.into(),
+        }
+    }
+}
 
 pub struct Events<'a>(pub(super) &'a App);
 

@@ -19,11 +19,13 @@ mod requisitions;
 pub mod retention;
 pub mod seed;
 mod tenants;
+pub mod webhooks;
 
 use std::collections::HashSet;
 use std::sync::RwLock;
 
 use crate::auth::policy::{self, HiringView, Operation};
+use crate::config::WebhookSettings;
 use crate::domain::events::EventType;
 use crate::domain::{EmployeeId, Precondition, Principal, RequisitionId, TenantId};
 use crate::storage::{
@@ -36,6 +38,7 @@ pub use audit::Audit;
 pub use candidate::{Candidate, Plan, PlanItem};
 pub use catalogs::Catalogs;
 pub use error::{AppError, AppResult};
+pub use events::Message;
 pub use feedback::{Amendment, Draft, FeedbackHistory, FeedbackQuery, FeedbackUseCases};
 pub use follow_ups::{Activity, FollowUps};
 pub use idempotency::{Created, Once};
@@ -47,14 +50,21 @@ pub struct App {
     store: Store,
     /// Tenants known to exist, so that provisioning costs one query per tenant and process.
     tenants: RwLock<HashSet<TenantId>>,
+    webhooks: WebhookSettings,
+    sender: webhooks::Sender,
+    deliveries: webhooks::DeliveryCounters,
 }
 
 impl App {
-    pub fn new(store: Store) -> Self {
-        Self {
+    /// The application over `store`, delivering webhooks as `webhooks` says.
+    pub fn new(store: Store, webhooks: WebhookSettings) -> Result<Self, String> {
+        Ok(Self {
             store,
             tenants: RwLock::default(),
-        }
+            sender: webhooks::Sender::new(&webhooks)?,
+            webhooks,
+            deliveries: webhooks::DeliveryCounters::default(),
+        })
     }
 
     pub fn store(&self) -> &Store {
@@ -101,6 +111,10 @@ impl App {
 
     pub fn privacy(&self) -> Privacy<'_> {
         Privacy(self)
+    }
+
+    pub fn webhooks(&self) -> webhooks::Webhooks<'_> {
+        webhooks::Webhooks(self)
     }
 
     /// One pooled connection for a use case in `tenant` (scoped to it where the database

@@ -144,7 +144,8 @@ impl Cli {
                 let tenant = TenantId::parse(&tenant).map_err(anyhow::Error::msg)?;
                 let store = Store::connect(&settings.database).await?;
                 store.migrate().await?;
-                let app = App::new(store.clone());
+                let app = App::new(store.clone(), settings.webhooks.clone())
+                    .map_err(anyhow::Error::msg)?;
                 let bar = Bar::new("seeding");
                 let report = crate::app::seed::seed_with_progress(&app, &tenant, &bar).await;
                 bar.finish();

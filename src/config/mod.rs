@@ -48,7 +48,24 @@ pub struct Settings {
     /// How often `serve` applies the retention policies; `None`: never (a scheduler runs
     /// `debrief retention apply`).
     pub retention_interval: Option<Duration>,
+    pub webhooks: WebhookSettings,
+    /// How long events and the webhook delivery log are kept.
+    pub event_retention_days: u32,
     pub auth: AuthSettings,
+}
+
+/// How webhooks are delivered (docs/events.md).
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    pub allow_local_destinations: bool,
+    pub retry_schedule: crate::domain::webhooks::RetrySchedule,
+    pub disable_after: Duration,
+    pub poll_interval: Duration,
+    pub lease: Duration,
+    pub concurrency: u32,
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+    pub secret_grace: Duration,
 }
 
 impl fmt::Debug for Settings {

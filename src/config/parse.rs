@@ -8,13 +8,22 @@ use std::time::Duration;
 use jsonwebtoken::{Algorithm, AlgorithmFamily};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::domain::webhooks::RetrySchedule;
 use crate::domain::{Role, TenantId};
 
 use super::raw::split_list;
+
 use super::{
     AuthSettings, Backend, ClaimPath, ConfigError, DatabaseSettings, JwksSettings, KeySettings,
-    PoolSettings, RateLimitSettings, RawSettings, Settings,
+    PoolSettings, RateLimitSettings, RawSettings, Settings, WebhookSettings,
 };
+
+impl Default for WebhookSettings {
+    /// The built-in defaults (`RawSettings::default`), for code that runs without settings.
+    fn default() -> Self {
+        RawSettings::default().webhooks(&mut Errors(Vec::new()))
+    }
+}
 
 /// Checks that a JWKS URL is https, or http on a loopback host (for tests and sidecars).
 pub fn jwks_url(raw: &str) -> Result<url::Url, String> {
@@ -120,6 +129,9 @@ impl RawSettings {
                 10..=7 * 86_400,
             ))),
         };
+        let webhooks = self.webhooks(&mut errors);
+        let event_retention_days =
+            errors.bounded("EVENT_RETENTION_DAYS", self.event_retention_days, 1..=3_650);
         let cors_origins: Vec<String> = split_list(&self.cors_allowed_origins)
             .map(str::to_owned)
             .collect();
@@ -168,6 +180,8 @@ impl RawSettings {
                 log_format: self.log_format,
                 log_filter: self.log_filter.clone(),
                 retention_interval,
+                webhooks,
+                event_retention_days,
                 auth: AuthSettings {
                     keys,
                     algorithms,
@@ -334,6 +348,60 @@ impl RawSettings {
             algorithms.push(algorithm);
         }
         algorithms
+    }
+
+    fn webhooks(&self, errors: &mut Errors) -> WebhookSettings {
+        let mut waits = Vec::new();
+        for wait in split_list(&self.webhook_retry_schedule_secs) {
+            match wait.parse::<u64>() {
+                Ok(secs) if (1..=7 * 86_400).contains(&secs) => {
+                    waits.push(Duration::from_secs(secs))
+                }
+                _ => errors.push(
+                    "WEBHOOK_RETRY_SCHEDULE_SECS",
+                    format!("{wait:?} is not a number of seconds from 1 to 604800"),
+                ),
+            }
+        }
+        if waits.len() > 20 {
+            errors.push("WEBHOOK_RETRY_SCHEDULE_SECS", "at most 20 retries");
+        }
+        let timeout_ms =
+            errors.bounded("WEBHOOK_TIMEOUT_MS", self.webhook_timeout_ms, 100..=60_000);
+        let lease_secs = errors.bounded("WEBHOOK_LEASE_SECS", self.webhook_lease_secs, 1..=3_600);
+        if lease_secs.saturating_mul(1_000) <= timeout_ms {
+            errors.push(
+                "WEBHOOK_LEASE_SECS",
+                "must be longer than DEBRIEF_WEBHOOK_TIMEOUT_MS: a claim outlives its attempt",
+            );
+        }
+        WebhookSettings {
+            allow_local_destinations: self.webhook_allow_local_destinations,
+            retry_schedule: RetrySchedule::new(waits),
+            disable_after: Duration::from_secs(errors.bounded(
+                "WEBHOOK_DISABLE_AFTER_SECS",
+                self.webhook_disable_after_secs,
+                1..=90 * 86_400,
+            )),
+            poll_interval: Duration::from_millis(errors.bounded(
+                "WEBHOOK_POLL_INTERVAL_MS",
+                self.webhook_poll_interval_ms,
+                10..=60_000,
+            )),
+            lease: Duration::from_secs(lease_secs),
+            concurrency: errors.bounded("WEBHOOK_CONCURRENCY", self.webhook_concurrency, 1..=256),
+            connect_timeout: Duration::from_millis(errors.bounded(
+                "WEBHOOK_CONNECT_TIMEOUT_MS",
+                self.webhook_connect_timeout_ms,
+                10..=30_000,
+            )),
+            timeout: Duration::from_millis(timeout_ms),
+            secret_grace: Duration::from_secs(errors.bounded(
+                "WEBHOOK_SECRET_GRACE_SECS",
+                self.webhook_secret_grace_secs,
+                0..=30 * 86_400,
+            )),
+        }
     }
 
     fn role_map(&self, errors: &mut Errors) -> Vec<(String, Role)> {

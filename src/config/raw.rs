@@ -51,6 +51,27 @@ pub struct RawSettings {
     /// How often `serve` applies the tenants' retention policies, in seconds; 0 turns the
     /// periodic task off (then run `debrief retention apply` from a scheduler).
     pub retention_interval_secs: u64,
+    /// Allow webhook endpoints over plain http and on loopback, private and link-local
+    /// addresses (tests, local development). Off: https to public addresses only.
+    pub webhook_allow_local_destinations: bool,
+    /// Seconds to wait after each failed delivery attempt, comma-separated; after the last
+    /// one the delivery has failed.
+    pub webhook_retry_schedule_secs: String,
+    /// A subscription whose endpoint has failed without a success for this long is disabled.
+    pub webhook_disable_after_secs: u64,
+    /// How often each `serve` process looks for due deliveries, in milliseconds.
+    pub webhook_poll_interval_ms: u64,
+    /// How long a process holds a claimed delivery before another may take it over.
+    pub webhook_lease_secs: u64,
+    /// Deliveries one process attempts at once.
+    pub webhook_concurrency: u32,
+    pub webhook_connect_timeout_ms: u64,
+    /// The whole attempt: connect, send, and the endpoint's answer.
+    pub webhook_timeout_ms: u64,
+    /// How long a rotated-out signing secret keeps signing beside the new one, by default.
+    pub webhook_secret_grace_secs: u64,
+    /// How long events (and the delivery log) are kept, in days.
+    pub event_retention_days: u32,
     /// Shared HS256 secret (≥ 32 bytes). When no key source is configured (no secret, no
     /// public key files, no JWKS URL): development auth with a generated secret, which only
     /// listens on loopback.
@@ -108,6 +129,16 @@ impl Default for RawSettings {
             log_format: LogFormat::Auto,
             log_filter: "info".into(),
             retention_interval_secs: 3600,
+            webhook_allow_local_destinations: false,
+            webhook_retry_schedule_secs: "5,300,1800,7200,18000,36000,36000".into(),
+            webhook_disable_after_secs: 5 * 86_400,
+            webhook_poll_interval_ms: 500,
+            webhook_lease_secs: 60,
+            webhook_concurrency: 8,
+            webhook_connect_timeout_ms: 2_000,
+            webhook_timeout_ms: 10_000,
+            webhook_secret_grace_secs: 86_400,
+            event_retention_days: 30,
             auth_hs256_secret: SecretString::from(""),
             auth_public_key_files: String::new(),
             auth_jwks_url: String::new(),

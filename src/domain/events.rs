@@ -29,6 +29,9 @@ named! {
         FollowUpAnswered = "follow_up.answered",
         /// A subject's personal data was erased (the pseudonym is in `candidate_id`).
         SubjectErased = "subject.erased",
+        /// Debrief disabled a webhook subscription whose endpoint kept failing
+        /// (`data.subscription_id`); it is caused by no one's action.
+        WebhookSubscriptionDisabled = "webhook_subscription.disabled",
     }
 }
 
@@ -75,7 +78,12 @@ mod tests {
             .iter()
             .filter_map(|a| EventType::caused_by(a))
             .collect();
-        assert_eq!(caused, EventType::ALL);
+        let by_people: Vec<EventType> = EventType::ALL
+            .iter()
+            .copied()
+            .filter(|t| *t != EventType::WebhookSubscriptionDisabled)
+            .collect();
+        assert_eq!(caused, by_people);
         assert_eq!(EventType::caused_by("feedback.read"), None);
         assert_eq!(EventType::caused_by("catalog.update"), None);
     }

@@ -164,6 +164,10 @@ uuid_id!(
     AuditEventId,
     /// An event of the outbox (`GET /v1/events`).
     EventId,
+    /// A webhook subscription.
+    SubscriptionId,
+    /// One attempt to deliver a webhook (or a test ping).
+    AttemptId,
 );
 
 #[cfg(test)]

@@ -13,13 +13,14 @@ mod names;
 mod principal;
 pub mod privacy;
 mod text;
+pub mod webhooks;
 
 use serde::Serialize;
 use utoipa::ToSchema;
 
 pub use ids::{
-    ActionId, ApplicationId, AuditEventId, EmployeeId, EventId, FeedbackId, FollowUpId,
-    RequisitionId, TenantId, EMPLOYEE_ID_PATTERN,
+    ActionId, ApplicationId, AttemptId, AuditEventId, EmployeeId, EventId, FeedbackId, FollowUpId,
+    RequisitionId, SubscriptionId, TenantId, EMPLOYEE_ID_PATTERN,
 };
 pub use names::{Named, UnknownName};
 pub use principal::{Principal, Role};

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::app::Message;
 use crate::domain::events::EventType;
 use crate::domain::{EventId, FieldError, Invalid, Principal};
 use crate::storage::Event;
@@ -32,28 +33,14 @@ pub struct EventView {
     pub data: serde_json::Value,
 }
 
-impl From<Event> for EventView {
-    fn from(event: Event) -> Self {
-        let mut data = match event.data.0 {
-            serde_json::Value::Object(data) => data,
-            _ => serde_json::Map::new(),
-        };
-        let mut notify = Vec::new();
-        for (field, person) in [
-            ("candidate_id", &event.candidate_id),
-            ("author_id", &event.author_id),
-        ] {
-            if let Some(person) = person {
-                data.insert(field.into(), person.as_str().into());
-                notify.push(serde_json::Value::from(person.as_str()));
-            }
-        }
-        data.insert("notify".into(), notify.into());
+impl From<&Event> for EventView {
+    fn from(event: &Event) -> Self {
+        let message = Message::from(event);
         Self {
-            id: event.id,
-            kind: event.kind,
-            timestamp: event.occurred_at,
-            data: data.into(),
+            id: message.id,
+            kind: message.kind,
+            timestamp: message.timestamp,
+            data: message.data,
         }
     }
 }
@@ -125,6 +112,6 @@ async fn list_events(
         .or_else(|| params.cursor.clone());
     Ok(web::Json(EventPage {
         next_cursor,
-        items: page.items.into_iter().map(Into::into).collect(),
+        items: page.items.iter().map(EventView::from).collect(),
     }))
 }

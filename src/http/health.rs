@@ -84,5 +84,29 @@ async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         // prometheus-client writes OpenMetrics (`# EOF`, `_total` counters): say so, or a
         // scraper parses it as the older text format and refuses it.
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
-        .body(state.metrics.render(state.app.store().pool_stats()))
+        .body(state.metrics.render(
+            state.app.store().pool_stats(),
+            delivery_report(&state).await,
+        ))
+}
+
+async fn delivery_report(state: &AppState) -> super::metrics::DeliveryReport {
+    use std::sync::atomic::Ordering::Relaxed;
+    let webhooks = state.app.webhooks();
+    let counters = webhooks.counters();
+    let queue = webhooks.queue().await;
+    if let Err(error) = &queue {
+        tracing::warn!(%error, "webhook queue not measured");
+    }
+    let queue = queue.ok();
+    super::metrics::DeliveryReport {
+        delivered: counters.delivered.load(Relaxed),
+        retrying: counters.retrying.load(Relaxed),
+        failed: counters.failed.load(Relaxed),
+        cancelled: counters.cancelled.load(Relaxed),
+        pending: queue.map(|q| q.pending),
+        oldest_pending_seconds: queue
+            .and_then(|q| q.oldest_pending)
+            .map(|oldest| (chrono::Utc::now() - oldest).num_milliseconds().max(0) as f64 / 1000.0),
+    }
 }

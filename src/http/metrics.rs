@@ -21,6 +21,25 @@ struct RequestLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabels {
+    /// `delivered`, `retrying` (failed, tried again later), `failed` (for good), `cancelled`.
+    outcome: &'static str,
+}
+
+/// The webhook deliveries as `/metrics` reports them: attempts of this process by outcome, and
+/// the queue of every process.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeliveryReport {
+    pub delivered: u64,
+    pub retrying: u64,
+    pub failed: u64,
+    pub cancelled: u64,
+    /// `None` when the database did not answer.
+    pub pending: Option<i64>,
+    pub oldest_pending_seconds: Option<f64>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct BuildLabels {
     version: &'static str,
     commit: &'static str,
@@ -41,6 +60,9 @@ pub struct Metrics {
     pool_size: Gauge,
     pool_idle: Gauge,
     pool_max: Gauge<u64, AtomicU64>,
+    deliveries: Family<OutcomeLabels, Counter>,
+    queue_pending: Gauge,
+    queue_oldest: Gauge<f64, AtomicU64>,
 }
 
 impl Default for Metrics {
@@ -84,6 +106,24 @@ impl Default for Metrics {
             "Configured maximum of database connections",
             pool_max.clone(),
         );
+        let deliveries = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "webhook_deliveries",
+            "Webhook delivery attempts of this process, by outcome",
+            deliveries.clone(),
+        );
+        let queue_pending = Gauge::default();
+        registry.register(
+            "webhook_queue_pending",
+            "Webhook deliveries waiting for an attempt (every process)",
+            queue_pending.clone(),
+        );
+        let queue_oldest = Gauge::<f64, AtomicU64>::default();
+        registry.register(
+            "webhook_queue_oldest_pending_age_seconds",
+            "Age of the oldest webhook delivery still pending (0 when none)",
+            queue_oldest.clone(),
+        );
         Self {
             registry,
             requests,
@@ -91,6 +131,9 @@ impl Default for Metrics {
             pool_size,
             pool_idle,
             pool_max,
+            deliveries,
+            queue_pending,
+            queue_oldest,
         }
     }
 }
@@ -106,8 +149,25 @@ impl Metrics {
         self.latency.get_or_create(&labels).observe(seconds);
     }
 
-    /// The Prometheus text exposition, with the pool gauges read now.
-    pub fn render(&self, pool: PoolStats) -> String {
+    /// The Prometheus text exposition, with the pool and delivery figures read now.
+    pub fn render(&self, pool: PoolStats, deliveries: DeliveryReport) -> String {
+        for (outcome, total) in [
+            ("delivered", deliveries.delivered),
+            ("retrying", deliveries.retrying),
+            ("failed", deliveries.failed),
+            ("cancelled", deliveries.cancelled),
+        ] {
+            let counter = self.deliveries.get_or_create(&OutcomeLabels { outcome });
+            let seen = counter.get();
+            if total > seen {
+                counter.inc_by(total - seen);
+            }
+        }
+        if let Some(pending) = deliveries.pending {
+            self.queue_pending.set(pending);
+            self.queue_oldest
+                .set(deliveries.oldest_pending_seconds.unwrap_or(0.0));
+        }
         self.pool_size.set(i64::from(pool.size));
         self.pool_idle
             .set(i64::try_from(pool.idle).unwrap_or(i64::MAX));

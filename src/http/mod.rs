@@ -26,6 +26,7 @@ mod requisitions;
 mod respond;
 mod state;
 mod views;
+mod webhooks;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -54,6 +55,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(employees::configure)
             .configure(audit::configure)
             .configure(events::configure)
+            .configure(webhooks::configure)
             .configure(privacy::configure)
             .service(
                 utoipa_actix_web::scope("/me")

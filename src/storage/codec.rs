@@ -17,9 +17,10 @@ use crate::domain::hiring::{
     ApplicationStatus, ExternalRef, RequisitionAction, RequisitionStatus, Stage,
 };
 use crate::domain::privacy::ErasureReason;
+use crate::domain::webhooks::{DeliveryState, DisabledReason};
 use crate::domain::{
-    ActionId, ApplicationId, AuditEventId, EmployeeId, EventId, FeedbackId, FollowUpId, Named,
-    RequisitionId, Role, TenantId,
+    ActionId, ApplicationId, AttemptId, AuditEventId, EmployeeId, EventId, FeedbackId, FollowUpId,
+    Named, RequisitionId, Role, SubscriptionId, TenantId,
 };
 
 /// A type stored as text on both backends.
@@ -82,6 +83,8 @@ name_codec!(
     ErasureReason,
     Role,
     EventType,
+    DisabledReason,
+    DeliveryState,
 );
 
 /// String ids stored as their text; decoding parses them again.
@@ -164,4 +167,6 @@ uuid_id_codec!(
     FollowUpId,
     AuditEventId,
     EventId,
+    SubscriptionId,
+    AttemptId,
 );

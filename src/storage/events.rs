@@ -33,13 +33,28 @@ pub struct NewEvent<'a> {
 pub type FeedPosition = (i64, EventId);
 
 /// On PostgreSQL the event carries the writing transaction's id; SQLite writes one
-/// transaction at a time (0).
-const INSERT_POSTGRES: &str =
-    "insert into events (id, tenant_id, tx, type, occurred_at, candidate_id, author_id, data)
-     values ($1, $2, pg_current_xact_id()::text::bigint, $3, $4, $5, $6, $7)";
+/// transaction at a time (0). With the event, one delivery is queued for every enabled webhook
+/// subscription of the tenant that takes its type (`[]`: every type): in the same statement on
+/// PostgreSQL, in a second one on SQLite.
+const INSERT_POSTGRES: &str = "with event as (
+         insert into events (id, tenant_id, tx, type, occurred_at, candidate_id, author_id, data)
+         values ($1, $2, pg_current_xact_id()::text::bigint, $3, $4, $5, $6, $7)
+         returning id, tenant_id, type, occurred_at)
+     insert into webhook_deliveries (subscription_id, event_id, tenant_id, state, attempts,
+         next_attempt_at, created_at)
+     select s.id, event.id, event.tenant_id, 'pending', 0, event.occurred_at, event.occurred_at
+       from event join webhook_subscriptions s on s.tenant_id = event.tenant_id
+      where s.enabled
+        and (s.event_types = '[]'::jsonb or s.event_types @> jsonb_build_array(event.type))";
 const INSERT_SQLITE: &str =
     "insert into events (id, tenant_id, tx, type, occurred_at, candidate_id, author_id, data)
      values ($1, $2, 0, $3, $4, $5, $6, $7)";
+const QUEUE_SQLITE: &str = "insert into webhook_deliveries (subscription_id, event_id, tenant_id,
+         state, attempts, next_attempt_at, created_at)
+     select s.id, $1, $2, 'pending', 0, $4, $4 from webhook_subscriptions s
+      where s.tenant_id = $2 and s.enabled
+        and (s.event_types = '[]'
+             or exists (select 1 from json_each(s.event_types) where value = $3))";
 
 /// Settled events after a position, of some types (`$5`, a JSON array; `$4`: all), in order.
 /// On PostgreSQL "settled" is below the oldest write transaction still running, in the same
@@ -91,6 +106,16 @@ impl Db<'_> {
             .execute(&mut *c)
             .await
             .map(|_| ()))?;
+        if let On::Sqlite(_) = self.on {
+            on_db!(self, c => sqlx::query(QUEUE_SQLITE)
+                .bind(id)
+                .bind(tenant)
+                .bind(event.kind)
+                .bind(at)
+                .execute(&mut *c)
+                .await
+                .map(|_| ()))?;
+        }
         Ok(id)
     }
 
@@ -145,13 +170,21 @@ impl Db<'_> {
         Ok(changed)
     }
 
-    /// Deletes `tenant`'s events that occurred before `before`.
+    /// Deletes `tenant`'s events that occurred before `before`, with their deliveries, and the
+    /// delivery log's entries of that age.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn purge_events(
         &mut self,
         tenant: &TenantId,
         before: DateTime<Utc>,
     ) -> StorageResult<u64> {
+        on_db!(self, c => sqlx::query(
+            "delete from webhook_attempts where tenant_id = $1 and attempted_at < $2")
+            .bind(tenant)
+            .bind(before)
+            .execute(&mut *c)
+            .await
+            .map(|_| ()))?;
         Ok(
             on_db!(self, c => sqlx::query("delete from events where tenant_id = $1 and occurred_at < $2")
             .bind(tenant)
@@ -160,5 +193,19 @@ impl Db<'_> {
             .await
             .map(|done| done.rows_affected()))?,
         )
+    }
+}
+
+impl Db<'_> {
+    /// One event of `tenant`.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn event(&mut self, tenant: &TenantId, id: EventId) -> StorageResult<Option<Event>> {
+        Ok(on_db!(self, c => sqlx::query_as::<_, Event>(
+            "select id, tx, type, occurred_at, candidate_id, author_id, data from events
+              where tenant_id = $1 and id = $2")
+            .bind(tenant)
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await)?)
     }
 }

@@ -24,6 +24,7 @@ mod rows;
 mod secrets;
 mod transaction;
 mod watch;
+mod webhooks;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -58,6 +59,9 @@ pub use rows::{
     RequisitionRow, StoredResponse,
 };
 pub use transaction::Tx;
+pub use webhooks::{
+    Attempt, ClaimedDelivery, Delivery, QueueStats, Subscription, SubscriptionFields,
+};
 
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

@@ -160,6 +160,16 @@ async fn application(
     .await
 }
 
+/// A new subscription in `tenant`, made by its HR, pointing at a port where nothing listens.
+async fn webhook(app: &TestApp, tenant: &'static str) -> Value {
+    let body = json!({"url": "http://127.0.0.1:9/hook", "enabled": false});
+    json_of(
+        app.post_as(&Caller::hr("H1").in_tenant(tenant), "/v1/webhooks", &body)
+            .await,
+    )
+    .await
+}
+
 async fn current(app: &TestApp, tenant: &'static str, path: &str) -> Value {
     json_of(app.get_as(&portal(tenant), path).await).await
 }
@@ -443,6 +453,58 @@ async fn probe(
         (Operation::ListEvents, Own) => Probe::new(Method::GET, "/v1/events?limit=200", Expect::Status(200))
             .hiding(&[id(&world.globex_req), id(&world.globex_fb), id(&world.globex_app), INTERNAL]),
         (Operation::ListEvents, _) => return None,
+        // Webhook subscriptions are tenant data: the tenant's own, never another tenant's.
+        (Operation::ListWebhooks, Own) => {
+            let globex = webhook(app, "globex").await;
+            Probe::new(Method::GET, "/v1/webhooks?limit=200", Expect::Status(200)).hiding(&[id(&globex), "whsec_"])
+        }
+        (Operation::CreateWebhook, Own) => Probe::new(Method::POST, "/v1/webhooks", Expect::Status(201))
+            .body(json!({"url": "http://127.0.0.1:9/probe"})),
+        (
+            Operation::ReadWebhook
+            | Operation::UpdateWebhook
+            | Operation::DeleteWebhook
+            | Operation::RotateWebhookSecret
+            | Operation::PingWebhook
+            | Operation::ListWebhookDeliveries
+            | Operation::RedeliverWebhook
+            | Operation::ListWebhookAttempts,
+            r @ (Own | OtherTenant),
+        ) => {
+            let tenant = if r == Own { "acme" } else { "globex" };
+            let subscription = webhook(app, tenant).await;
+            let base = format!("/v1/webhooks/{}", id(&subscription));
+            let ok = |status: u16| if r == Own { Expect::Status(status) } else { Expect::Status(404) };
+            let event = current(app, tenant, "/v1/events?limit=1").await["items"][0]["id"].clone();
+            let event = event.as_str().expect("an event").to_owned();
+            match operation {
+                Operation::ReadWebhook => Probe::new(Method::GET, base, ok(200)).hiding(&["whsec_"]),
+                Operation::UpdateWebhook => Probe::new(Method::PATCH, base, ok(200))
+                    .body(json!({"enabled": false}))
+                    .if_match(&subscription["version"]),
+                Operation::DeleteWebhook => Probe::new(Method::DELETE, base, ok(204)),
+                Operation::RotateWebhookSecret => Probe::new(Method::POST, format!("{base}/rotate-secret"), ok(200)),
+                Operation::PingWebhook => Probe::new(Method::POST, format!("{base}/ping"), ok(200)),
+                Operation::ListWebhookDeliveries => Probe::new(Method::GET, format!("{base}/deliveries"), ok(200)),
+                Operation::RedeliverWebhook => {
+                    Probe::new(Method::POST, format!("{base}/deliveries/{event}/redeliver"), ok(202))
+                }
+                _ => Probe::new(Method::GET, format!("{base}/attempts"), ok(200)),
+            }
+        }
+        (
+            Operation::ListWebhooks
+            | Operation::CreateWebhook
+            | Operation::ReadWebhook
+            | Operation::UpdateWebhook
+            | Operation::DeleteWebhook
+            | Operation::RotateWebhookSecret
+            | Operation::PingWebhook
+            | Operation::ListWebhookDeliveries
+            | Operation::RedeliverWebhook
+            | Operation::ListWebhookAttempts,
+            _,
+        ) => return None,
         (Operation::ExportSubject, Own) => Probe::new(Method::GET, "/v1/subjects/E-OWN/export", Expect::Status(200))
             .hiding(&[id(&world.globex_app), id(&world.other_app), "E-OTHER"]),
         // E-GLOBEX exists in globex only: nothing is held about them here.

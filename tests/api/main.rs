@@ -26,3 +26,4 @@ mod noop;
 mod openapi;
 mod privacy;
 mod tenancy;
+mod webhooks;

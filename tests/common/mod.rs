@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod proxy;
+pub mod receiver;
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -89,6 +90,9 @@ impl TestDatabase {
             data_dir: self.data_dir(),
             workers: 1,
             db_max_connections: 4,
+            // Webhook receivers of the tests listen on loopback.
+            webhook_allow_local_destinations: true,
+            webhook_poll_interval_ms: 50,
             ..RawSettings::default()
         }
     }

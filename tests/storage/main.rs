@@ -36,7 +36,8 @@ fn key(raw: &str) -> CatalogKey {
 /// A migrated store with `tenant` provisioned.
 async fn provisioned(db: &TestDatabase, tenant: &TenantId) -> Store {
     let store = db.store().await;
-    App::new(store.clone())
+    App::new(store.clone(), Default::default())
+        .unwrap()
         .provision(tenant)
         .await
         .expect("provision");
@@ -47,12 +48,14 @@ async fn provisioning_a_tenant_is_idempotent_and_creates_the_defaults_once(backe
     let db = TestDatabase::create(&backend).await;
     let store = db.store().await;
     let acme = tenant("acme");
-    App::new(store.clone())
+    App::new(store.clone(), Default::default())
+        .unwrap()
         .provision(&acme)
         .await
         .expect("first");
     // A second process does not know the tenant yet: it inserts nothing.
-    App::new(store.clone())
+    App::new(store.clone(), Default::default())
+        .unwrap()
         .provision(&acme)
         .await
         .expect("second");
@@ -71,7 +74,9 @@ async fn concurrent_provisioning_of_one_tenant_creates_one_catalog(backend: Back
     let db = TestDatabase::create(&backend).await;
     let store = db.store().await;
     let acme = tenant("acme");
-    let apps: Vec<App> = (0..4).map(|_| App::new(store.clone())).collect();
+    let apps: Vec<App> = (0..4)
+        .map(|_| App::new(store.clone(), Default::default()).unwrap())
+        .collect();
     let results = futures_util::future::join_all(apps.iter().map(|app| app.provision(&acme))).await;
     for result in results {
         // On SQLite a racing writer may wait for the lock; none may fail.
@@ -198,7 +203,8 @@ async fn catalogs_are_isolated_per_tenant(backend: Backend) {
     let db = TestDatabase::create(&backend).await;
     let (acme, globex) = (tenant("acme"), tenant("globex"));
     let store = provisioned(&db, &acme).await;
-    App::new(store.clone())
+    App::new(store.clone(), Default::default())
+        .unwrap()
         .provision(&globex)
         .await
         .expect("tenant");
@@ -309,7 +315,7 @@ pub mod hiring {
     async fn setup(db: &TestDatabase) -> (Store, App, TenantId) {
         let store = db.store().await;
         let tenant = TenantId::parse("acme").expect("tenant");
-        let app = App::new(store.clone());
+        let app = App::new(store.clone(), Default::default()).unwrap();
         app.provision(&tenant).await.expect("tenant");
         (store, app, tenant)
     }
@@ -320,7 +326,7 @@ pub mod hiring {
         tenant: &TenantId,
         reference: &str,
     ) -> (RequisitionId, i64) {
-        let app = App::new(store.clone());
+        let app = App::new(store.clone(), Default::default()).unwrap();
         let (_, created) = app
             .requisitions()
             .upsert(
@@ -569,7 +575,7 @@ mod seed {
     async fn the_demo_seed_is_complete_and_safe_to_run_again(backend: Backend) {
         let db = TestDatabase::create(&backend).await;
         let store = db.store().await;
-        let app = App::new(store.clone());
+        let app = App::new(store.clone(), Default::default()).unwrap();
         let demo = TenantId::parse("demo").expect("tenant");
         let first = debrief::app::seed::seed(&app, &demo).await.expect("seed");
         assert_eq!(
