@@ -113,7 +113,11 @@ impl Application {
             }
         });
         if let Some(interval) = settings.retention_interval {
-            tokio::spawn(app::retention::run_periodically(store.clone(), interval));
+            tokio::spawn(app::retention::run_periodically(
+                store.clone(),
+                interval,
+                settings.event_retention_days,
+            ));
         }
         // Every process dispatches webhooks; deliveries are claimed in the database.
         let (stop_dispatch, stopped) = tokio::sync::watch::channel(false);

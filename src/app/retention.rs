@@ -24,12 +24,15 @@ pub struct RetentionReport {
     pub held: Vec<RetentionItem>,
     /// Expired `Idempotency-Key` records deleted (none on a dry run).
     pub idempotency_records: u64,
-    /// Events older than `EVENT_RETENTION_DAYS` deleted (none on a dry run).
+    /// Events (and webhook delivery log entries) older than the event retention deleted (none
+    /// on a dry run).
     pub events: u64,
+    /// How many days events are kept (`DEBRIEF_EVENT_RETENTION_DAYS`).
+    pub event_days: u32,
 }
 
-/// How long the event feed keeps an event.
-pub const EVENT_RETENTION_DAYS: i64 = 30;
+/// How long the event feed keeps an event unless configured otherwise.
+pub const EVENT_RETENTION_DAYS: u32 = 30;
 
 /// The instant before which a decision is out of a `months` retention period at `at`.
 fn cutoff(at: DateTime<Utc>, months: i32) -> Option<DateTime<Utc>> {
@@ -40,7 +43,7 @@ fn cutoff(at: DateTime<Utc>, months: i32) -> Option<DateTime<Utc>> {
 
 /// Applies every tenant's retention policy as of `at`.
 pub async fn apply(store: &Store, at: DateTime<Utc>, dry_run: bool) -> AppResult<RetentionReport> {
-    apply_with_progress(store, at, dry_run, &()).await
+    apply_with_progress(store, at, dry_run, EVENT_RETENTION_DAYS, &()).await
 }
 
 /// `apply`, telling `progress` how many applications are due and each one anonymised.
@@ -48,10 +51,12 @@ pub async fn apply_with_progress(
     store: &Store,
     at: DateTime<Utc>,
     dry_run: bool,
+    event_days: u32,
     progress: &(dyn Progress + Sync),
 ) -> AppResult<RetentionReport> {
     let mut report = RetentionReport {
         held: due(store, at, true, u32::MAX).await?,
+        event_days,
         ..RetentionReport::default()
     };
     if dry_run {
@@ -76,7 +81,7 @@ pub async fn apply_with_progress(
     // Tenant by tenant: under row-level security a session sees one tenant's rows.
     let mut connection = store.acquire().await?;
     let tenants = connection.db().tenant_ids().await?;
-    let events_before = at - chrono::Duration::days(EVENT_RETENTION_DAYS);
+    let events_before = at - chrono::Duration::days(i64::from(event_days));
     for tenant in tenants {
         connection.scope(Some(&tenant)).await?;
         let mut db = connection.db();
@@ -180,12 +185,12 @@ async fn anonymise(store: &Store, item: &RetentionItem, at: DateTime<Utc>) -> Ap
 
 /// Runs `apply` every `interval` until the process stops; failures are logged and retried at
 /// the next tick.
-pub async fn run_periodically(store: Store, interval: Duration) {
+pub async fn run_periodically(store: Store, interval: Duration, event_days: u32) {
     let mut ticks = tokio::time::interval(interval);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        match apply(&store, crate::storage::now(), false).await {
+        match apply_with_progress(&store, crate::storage::now(), false, event_days, &()).await {
             Ok(report) => {
                 if !report.anonymised.is_empty() || report.idempotency_records > 0 {
                     tracing::info!(

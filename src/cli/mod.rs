@@ -132,6 +132,7 @@ impl Cli {
                     &store,
                     crate::storage::now(),
                     dry_run,
+                    settings.event_retention_days,
                     &bar,
                 )
                 .await;
@@ -240,9 +241,7 @@ fn print_retention(report: &crate::app::retention::RetentionReport, dry_run: boo
     if !dry_run {
         println!(
             "deleted {} expired Idempotency-Key record(s) and {} event(s) older than {} days.",
-            report.idempotency_records,
-            report.events,
-            crate::app::retention::EVENT_RETENTION_DAYS
+            report.idempotency_records, report.events, report.event_days
         );
     }
 }

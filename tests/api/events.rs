@@ -15,7 +15,7 @@ backend_tests!(
     a_refused_change_writes_no_event,
     the_feed_is_per_tenant_and_for_hr_and_the_portal_only,
     erasure_pseudonymises_the_subject_in_events,
-    the_retention_run_purges_events_after_thirty_days,
+    the_retention_run_purges_events_after_the_configured_days,
 );
 
 const MARKER: &str = "QQ-EVENT-TEXT-41c9";
@@ -233,7 +233,7 @@ async fn erasure_pseudonymises_the_subject_in_events(backend: Backend) {
     assert!(pseudonym.starts_with("erased:"), "{pseudonym}");
 }
 
-async fn the_retention_run_purges_events_after_thirty_days(backend: Backend) {
+async fn the_retention_run_purges_events_after_the_configured_days(backend: Backend) {
     let app = spawn_app(backend).await;
     app.scenario().released().await;
     feed_until(&app, "", 4).await;
@@ -245,8 +245,19 @@ async fn the_retention_run_purges_events_after_thirty_days(backend: Backend) {
         .await
         .expect("retention");
     assert_eq!(kept.events, 0);
-    let later = chrono::Utc::now() + chrono::Duration::days(31);
-    let purged = debrief::app::retention::apply(&store, later, false)
+    // A deployment that keeps events for a week (DEBRIEF_EVENT_RETENTION_DAYS=7) still has them
+    // after six days, not after eight.
+    let six = chrono::Utc::now() + chrono::Duration::days(6);
+    let week = debrief::app::retention::apply_with_progress(&store, six, false, 7, &())
+        .await
+        .expect("retention");
+    assert_eq!(week.events, 0);
+    let eight = chrono::Utc::now() + chrono::Duration::days(8);
+    let dry = debrief::app::retention::apply_with_progress(&store, eight, true, 7, &())
+        .await
+        .expect("retention");
+    assert_eq!(dry.events, 0, "a dry run deletes nothing");
+    let purged = debrief::app::retention::apply_with_progress(&store, eight, false, 7, &())
         .await
         .expect("retention");
     assert_eq!(purged.events, 4);

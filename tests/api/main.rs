@@ -26,4 +26,5 @@ mod noop;
 mod openapi;
 mod privacy;
 mod tenancy;
+mod webhook_replicas;
 mod webhooks;
