@@ -1,6 +1,6 @@
 //! Liveness, readiness and metrics: unauthenticated, for the platform.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -73,21 +73,35 @@ async fn ready(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> {
     Ok(web::Json(Health::new("ready")))
 }
 
-/// Metrics in the OpenMetrics text format (which Prometheus scrapes natively).
+/// Metrics: OpenMetrics to a scraper that asks for it (`Accept: application/openmetrics-text`,
+/// as Prometheus does), the classic Prometheus text format otherwise.
 #[utoipa::path(
     tag = "operations",
-    responses((status = 200, description = "Metrics", body = String, content_type = "application/openmetrics-text"))
+    responses((status = 200, description = "Metrics", content(
+        (String = "application/openmetrics-text"),
+        (String = "text/plain"),
+    )))
 )]
 #[get("/metrics")]
-async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok()
-        // prometheus-client writes OpenMetrics (`# EOF`, `_total` counters): say so, or a
-        // scraper parses it as the older text format and refuses it.
-        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
-        .body(state.metrics.render(
-            state.app.store().pool_stats(),
-            delivery_report(&state).await,
-        ))
+async fn metrics(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+    let body = state.metrics.render(
+        state.app.store().pool_stats(),
+        delivery_report(&state).await,
+    );
+    let openmetrics = request
+        .headers()
+        .get_all(actix_web::http::header::ACCEPT)
+        .filter_map(|value| value.to_str().ok())
+        .any(|accept| accept.contains("application/openmetrics-text"));
+    if openmetrics {
+        HttpResponse::Ok()
+            .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+            .body(body)
+    } else {
+        HttpResponse::Ok()
+            .content_type("text/plain; version=0.0.4; charset=utf-8")
+            .body(super::metrics::text_format(&body))
+    }
 }
 
 async fn delivery_report(state: &AppState) -> super::metrics::DeliveryReport {

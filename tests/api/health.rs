@@ -47,20 +47,49 @@ async fn metrics_count_requests_by_route_pattern_and_status(backend: Backend) {
         .get_as(&hr, "/v1/catalogs/reason-codes/no_such_key")
         .await;
     assert_eq!(missing.status(), 404);
+    // Prometheus asks for OpenMetrics and gets it, said so by the content type.
+    let response = app
+        .client
+        .get(app.url("/metrics"))
+        .header(
+            "accept",
+            "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5",
+        )
+        .send()
+        .await
+        .expect("metrics");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/openmetrics-text; version=1.0.0; charset=utf-8"
+    );
+    let open = response.text().await.expect("text");
+    assert!(open.ends_with("# EOF\n"), "{open}");
+    assert!(
+        open.contains("# TYPE debrief_http_requests counter"),
+        "{open}"
+    );
+    // Anyone else (promtool, curl) gets the classic text format: counters named by their
+    // samples, no `# EOF`. (.ci/run checks this answer with `promtool check metrics`.)
     let response = app
         .client
         .get(app.url("/metrics"))
         .send()
         .await
         .expect("metrics");
-    // The body is OpenMetrics, and the content type says so (promtool and Prometheus parse
-    // it by the content type).
     assert_eq!(
         response.headers()["content-type"],
-        "application/openmetrics-text; version=1.0.0; charset=utf-8"
+        "text/plain; version=0.0.4; charset=utf-8"
     );
     let metrics = response.text().await.expect("text");
-    assert!(metrics.ends_with("# EOF\n"), "{metrics}");
+    assert!(!metrics.contains("# EOF"), "{metrics}");
+    assert!(
+        metrics.contains("# TYPE debrief_http_requests_total counter"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("# TYPE debrief_webhook_queue_pending gauge"),
+        "{metrics}"
+    );
     assert!(
         metrics.contains(&format!(
             "debrief_build_info{{version=\"{}\",commit=\"{}\"}} 1",
