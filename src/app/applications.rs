@@ -30,6 +30,7 @@ impl Applications<'_> {
             candidate_id: query.candidate_id,
             status: query.status,
             hiring_manager: HiringView::of(principal).manager().cloned(),
+            updated_since: query.updated_since,
             after: page.after,
         };
         let mut connection = self.0.connection(principal.tenant()).await?;

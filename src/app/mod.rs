@@ -43,7 +43,7 @@ pub use feedback::{Amendment, Draft, FeedbackHistory, FeedbackQuery, FeedbackUse
 pub use follow_ups::{Activity, FollowUps};
 pub use idempotency::{Created, Once};
 pub use privacy::{Privacy, SubjectExport, SubjectFeedback};
-pub use requisitions::Requisitions;
+pub use requisitions::{Requisitions, SyncItem, SYNC_MAX};
 
 /// The application: the store and what the use cases share.
 pub struct App {

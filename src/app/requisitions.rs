@@ -35,7 +35,53 @@ fn ref_taken(error: AppError, external_ref: Option<&ExternalRef>) -> AppError {
     }
 }
 
+/// Most requisitions one bulk sync may carry.
+pub const SYNC_MAX: usize = 500;
+
+/// One requisition of a bulk sync, as parsed: its ATS id, its state, which optional fields
+/// the body gave.
+pub struct SyncItem {
+    pub external_ref: Result<ExternalRef, Vec<crate::domain::FieldError>>,
+    pub draft: Checked<RequisitionDraft>,
+    pub given: SyncGiven,
+}
+
 impl Requisitions<'_> {
+    /// Upserts each item in order, each in its own transaction, exactly as `upsert` (so a
+    /// re-run changes nothing and answers the same). An item's own failure (invalid fields, a
+    /// conflict) is its result; the database becoming unavailable ends the whole sync with
+    /// the items before it done — re-running it is safe.
+    pub async fn sync_many(
+        &self,
+        principal: &Principal,
+        items: Vec<SyncItem>,
+    ) -> AppResult<Vec<AppResult<(bool, Requisition)>>> {
+        authorize(principal, Operation::SyncRequisitions)?;
+        if items.is_empty() || items.len() > SYNC_MAX {
+            return Err(AppError::field(
+                "items",
+                format!("a sync carries 1 to {SYNC_MAX} requisitions"),
+            ));
+        }
+        let mut results = Vec::with_capacity(items.len());
+        for item in items {
+            let outcome = match item.external_ref {
+                Err(errors) => Err(AppError::Validation(errors)),
+                Ok(external_ref) => {
+                    self.upsert(principal, external_ref, item.draft, item.given)
+                        .await
+                }
+            };
+            match outcome {
+                Err(error @ (AppError::Unavailable(_) | AppError::Internal(_))) => {
+                    return Err(error)
+                }
+                outcome => results.push(outcome),
+            }
+        }
+        Ok(results)
+    }
+
     /// HR and the HR portal see all; a hiring manager sees the ones that list them (asking
     /// for another manager's finds none).
     pub async fn list(
@@ -57,6 +103,7 @@ impl Requisitions<'_> {
             status: query.status,
             department: query.department,
             hiring_manager,
+            updated_since: query.updated_since,
             after: page.after,
         };
         let mut connection = self.0.connection(principal.tenant()).await?;

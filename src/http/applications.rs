@@ -176,6 +176,8 @@ pub struct ApplicationFilterParams {
     #[param(pattern = "^[!-~]{1,128}$")]
     pub candidate_id: Option<String>,
     pub status: Option<ApplicationStatus>,
+    /// Only applications changed at or after this instant (RFC 3339), for incremental syncs.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 fn render(status: StatusCode, application: &Application) -> ResponseToStore {
@@ -213,6 +215,7 @@ async fn list_applications(
         filter.requisition_id,
         filter.candidate_id.as_deref(),
         filter.status,
+        filter.updated_since,
     );
     let pager = state.cursors().await?.list("applications");
     let page = state

@@ -225,37 +225,71 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Body<T> {
     type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let config = req.app_data::<BodyConfig>().copied().unwrap_or(BodyConfig {
-            limit: 64 * 1024,
-            timeout: std::time::Duration::from_secs(10),
-        });
-        let is_json = req
-            .mime_type()
-            .ok()
-            .flatten()
-            .is_some_and(|mime| mime.essence_str() == "application/json");
-        let declared = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.parse::<usize>().ok());
-        let payload = payload.take();
-        Box::pin(async move {
-            if !is_json {
-                return Err(ApiError::UnsupportedMediaType.into());
-            }
-            if declared.is_some_and(|length| length > config.limit) {
-                return Err(ApiError::PayloadTooLarge {
-                    limit: config.limit,
-                }
-                .into());
-            }
-            let bytes = tokio::time::timeout(config.timeout, read(payload, config.limit))
-                .await
-                .map_err(|_| ApiError::RequestTimeout)??;
-            parse(&bytes).map(Body).map_err(Into::into)
-        })
+        let read = json_body::<T>(req, payload, 1);
+        Box::pin(async move { read.await.map(Body) })
     }
+}
+
+/// How many times `DEBRIEF_BODY_LIMIT_BYTES` a bulk request (`BulkBody`) may carry.
+pub const BULK_FACTOR: usize = 16;
+
+/// A `Body` of a bulk operation (many items in one request): read the same way, with a limit
+/// `BULK_FACTOR` times the configured one.
+#[derive(Debug)]
+pub struct BulkBody<T>(pub T);
+
+impl<T> std::ops::Deref for BulkBody<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for BulkBody<T> {
+    type Error = actix_web::Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let read = json_body::<T>(req, payload, BULK_FACTOR);
+        Box::pin(async move { read.await.map(BulkBody) })
+    }
+}
+
+/// Reads a strict JSON object body of at most `factor` times the configured limit.
+fn json_body<T: serde::de::DeserializeOwned + 'static>(
+    req: &HttpRequest,
+    payload: &mut actix_web::dev::Payload,
+    factor: usize,
+) -> futures_util::future::LocalBoxFuture<'static, Result<T, actix_web::Error>> {
+    let config = req.app_data::<BodyConfig>().copied().unwrap_or(BodyConfig {
+        limit: 64 * 1024,
+        timeout: std::time::Duration::from_secs(10),
+    });
+    let limit = config.limit.saturating_mul(factor);
+    let is_json = req
+        .mime_type()
+        .ok()
+        .flatten()
+        .is_some_and(|mime| mime.essence_str() == "application/json");
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    let payload = payload.take();
+    Box::pin(async move {
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType.into());
+        }
+        if declared.is_some_and(|length| length > limit) {
+            return Err(ApiError::PayloadTooLarge { limit }.into());
+        }
+        let bytes = tokio::time::timeout(config.timeout, read(payload, limit))
+            .await
+            .map_err(|_| ApiError::RequestTimeout)??;
+        parse(&bytes).map_err(Into::into)
+    })
 }
 
 /// The whole body, refused past `limit` bytes.

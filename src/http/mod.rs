@@ -25,6 +25,7 @@ mod privacy;
 mod requisitions;
 mod respond;
 mod state;
+mod sync;
 mod views;
 mod webhooks;
 
@@ -56,6 +57,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(audit::configure)
             .configure(events::configure)
             .configure(webhooks::configure)
+            .configure(sync::configure)
             .configure(privacy::configure)
             .service(
                 utoipa_actix_web::scope("/me")

@@ -172,6 +172,9 @@ pub struct RequisitionFilterParams {
     /// Only requisitions listing this employee as hiring manager.
     #[param(pattern = "^[!-~]{1,128}$")]
     pub hiring_manager: Option<String>,
+    /// Only requisitions changed at or after this instant (RFC 3339), for incremental syncs:
+    /// pass the time your previous sync started.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 fn render(status: StatusCode, requisition: &Requisition) -> ResponseToStore {
@@ -209,6 +212,7 @@ async fn list_requisitions(
         filter.status,
         filter.department.as_deref(),
         filter.hiring_manager.as_deref(),
+        filter.updated_since,
     );
     let pager = state.cursors().await?.list("requisitions");
     let page = state

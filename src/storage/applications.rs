@@ -20,6 +20,8 @@ pub struct ApplicationFilter {
     pub status: Option<ApplicationStatus>,
     /// Only applications to requisitions that list this employee as a hiring manager.
     pub hiring_manager: Option<EmployeeId>,
+    /// Only rows changed at or after this instant.
+    pub updated_since: Option<DateTime<Utc>>,
     pub after: Option<ApplicationId>,
 }
 
@@ -106,6 +108,7 @@ impl Db<'_> {
                      select 1 from requisition_people p
                      where p.requisition_id = a.requisition_id and p.relation = 'hiring_manager' and p.person_id = $5))
                and ($6 is null or a.id > $6)
+               and ($8 is null or a.updated_at >= $8)
              order by a.id
              limit $7"
         );
@@ -118,6 +121,7 @@ impl Db<'_> {
             .bind(filter.hiring_manager.as_ref())
             .bind(filter.after)
             .bind(i64::from(limit))
+            .bind(filter.updated_since)
             .fetch_all(&mut *c)
             .await)?,
         )

@@ -21,6 +21,8 @@ pub struct RequisitionFilter {
     pub department: Option<String>,
     /// Only requisitions that list this employee as a hiring manager.
     pub hiring_manager: Option<EmployeeId>,
+    /// Only rows changed at or after this instant.
+    pub updated_since: Option<DateTime<Utc>>,
     /// Keyset position: requisitions with a larger id.
     pub after: Option<RequisitionId>,
 }
@@ -209,6 +211,7 @@ impl Db<'_> {
                      select 1 from requisition_people p
                      where p.requisition_id = r.id and p.relation = 'hiring_manager' and p.person_id = $4))
                and ($5 is null or r.id > $5)
+               and ($7 is null or r.updated_at >= $7)
              order by r.id
              limit $6"
         );
@@ -219,6 +222,7 @@ impl Db<'_> {
             .bind(filter.hiring_manager.as_ref())
             .bind(filter.after)
             .bind(i64::from(limit))
+            .bind(filter.updated_since)
             .fetch_all(&mut *c)
             .await)?;
         self.with_people(tenant, rows).await

@@ -273,6 +273,11 @@ async fn probe(
         )
         .body(json!({"title": "Synced", "department": "Probe", "hiring_manager_ids": [PROBE_SUB]}))
         .hiding(&[id(&world.globex_req)]),
+        (Operation::SyncRequisitions, Own) => Probe::new(Method::POST, "/v1/requisitions:sync", Expect::Status(200))
+            .body(json!({"items": [{"external_ref": format!("BULK-{}", role.as_str()), "title": "Synced",
+                                    "department": "Probe", "hiring_manager_ids": [PROBE_SUB]}]}))
+            .hiding(&[id(&world.globex_req)]),
+        (Operation::SyncRequisitions, _) => return None,
         (Operation::CloseRequisition | Operation::CancelRequisition | Operation::ReopenRequisition, r) => {
             let action = match operation {
                 Operation::CloseRequisition => "close",

@@ -25,6 +25,7 @@ mod identity;
 mod noop;
 mod openapi;
 mod privacy;
+mod sync;
 mod tenancy;
 mod webhook_replicas;
 mod webhooks;

@@ -1,6 +1,7 @@
 //! Validated inputs of the hiring API: requisitions, applications and their list filters.
 
 use crate::domain::{bounded_text, collected, EmployeeId, FieldError, RequisitionId};
+use chrono::{DateTime, Utc};
 
 use super::{ApplicationStatus, ExternalRef, RequisitionStatus, Stage};
 
@@ -172,6 +173,8 @@ pub struct RequisitionQuery {
     pub department: Option<String>,
     /// Only requisitions listing this employee as hiring manager.
     pub hiring_manager: Option<EmployeeId>,
+    /// Only requisitions changed at or after this instant (a nightly sync's "since").
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 impl RequisitionQuery {
@@ -179,6 +182,7 @@ impl RequisitionQuery {
         status: Option<RequisitionStatus>,
         department: Option<&str>,
         hiring_manager: Option<&str>,
+        updated_since: Option<DateTime<Utc>>,
     ) -> Result<Self, Vec<FieldError>> {
         let hiring_manager = employee_filter("hiring_manager", hiring_manager)?;
         if department.is_some_and(|d| d.chars().count() > DEPARTMENT_MAX) {
@@ -191,6 +195,7 @@ impl RequisitionQuery {
             status,
             department: department.map(str::to_owned),
             hiring_manager,
+            updated_since,
         })
     }
 }
@@ -201,6 +206,8 @@ pub struct ApplicationQuery {
     pub requisition_id: Option<RequisitionId>,
     pub candidate_id: Option<EmployeeId>,
     pub status: Option<ApplicationStatus>,
+    /// Only applications changed at or after this instant.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 impl ApplicationQuery {
@@ -208,11 +215,13 @@ impl ApplicationQuery {
         requisition_id: Option<RequisitionId>,
         candidate_id: Option<&str>,
         status: Option<ApplicationStatus>,
+        updated_since: Option<DateTime<Utc>>,
     ) -> Result<Self, Vec<FieldError>> {
         Ok(Self {
             requisition_id,
             candidate_id: employee_filter("candidate_id", candidate_id)?,
             status,
+            updated_since,
         })
     }
 }
