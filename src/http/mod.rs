@@ -24,6 +24,7 @@ mod pagination;
 mod privacy;
 mod requisitions;
 mod respond;
+mod spec;
 mod state;
 mod sync;
 mod views;
@@ -39,7 +40,9 @@ pub use extract::extractor_configs;
 pub use limits::RateLimits;
 pub use metrics::Metrics;
 pub use middleware::request_context;
-pub use openapi::{openapi, openapi_json, RouteTable, API_VERSION, NO_CONTROL_PATTERN};
+pub use openapi::{
+    openapi, openapi_document, openapi_json, RouteTable, API_VERSION, NO_CONTROL_PATTERN,
+};
 pub use pagination::CursorKey;
 pub use state::AppState;
 

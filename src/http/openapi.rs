@@ -255,9 +255,15 @@ pub fn openapi() -> OpenApiDoc {
     api
 }
 
+/// The document as served at `/openapi.json` and committed: `openapi()` after the last pass
+/// for client generators (`super::spec`).
+pub fn openapi_document(api: &OpenApiDoc) -> serde_json::Value {
+    super::spec::for_generators(serde_json::to_value(api).unwrap_or_default())
+}
+
 /// The document as committed in `openapi/openapi.json`.
 pub fn openapi_json() -> String {
-    let mut json = openapi().to_pretty_json().unwrap_or_default();
+    let mut json = serde_json::to_string_pretty(&openapi_document(&openapi())).unwrap_or_default();
     json.push('\n');
     json
 }

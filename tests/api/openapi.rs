@@ -41,8 +41,23 @@ fn the_document_is_openapi_3_1_with_a_pinned_version_and_bearer_security() {
     let paths = spec["paths"].as_object().expect("paths");
     for (path, item) in paths {
         for (method, operation) in item.as_object().expect("item") {
-            let secured = operation.get("security").is_some();
-            assert_eq!(secured, path.starts_with("/v1/"), "{method} {path}");
+            // Every /v1 operation needs the bearer token; the public ones say they need none.
+            let security = &operation["security"];
+            if path.starts_with("/v1/") {
+                assert_eq!(
+                    security[0]["bearer"],
+                    serde_json::json!([]),
+                    "{method} {path}"
+                );
+            } else {
+                assert_eq!(security, &serde_json::json!([]), "{method} {path}");
+            }
+            assert!(
+                operation["description"].as_str().is_some_and(
+                    |d| d.contains("Who may call it") || d.contains("No authentication")
+                ),
+                "{method} {path}"
+            );
             assert!(
                 operation["responses"].get("default").is_some(),
                 "{method} {path}"
