@@ -13,7 +13,7 @@ use crate::domain::webhooks::{DeliveryState, DisabledReason, NewSubscription, Su
 use crate::domain::{non_null, AttemptId, EventId, Principal, SubscriptionId};
 use crate::storage::{Attempt, Delivery, Subscription};
 
-use super::error::{ApiResult, Problem, PROBLEM_JSON};
+use super::error::{ApiError, ApiResult, Problem, PROBLEM_JSON};
 use super::extract::{Body, IfMatch};
 use super::pagination::PageParams;
 use super::respond::{document, stored};
@@ -102,7 +102,8 @@ pub struct NewWebhook {
     #[schema(
         example = "https://portal.example.com/hooks/debrief",
         min_length = 1,
-        max_length = 2000
+        max_length = 2000,
+        pattern = "^https?://[^\\s]+$"
     )]
     pub url: String,
     /// Up to 500 characters, for the people who maintain it.
@@ -124,7 +125,12 @@ pub struct NewWebhook {
 #[serde(deny_unknown_fields)]
 #[schema(min_properties = 1)]
 pub struct WebhookChange {
-    #[schema(nullable = false, min_length = 1, max_length = 2000)]
+    #[schema(
+        nullable = false,
+        min_length = 1,
+        max_length = 2000,
+        pattern = "^https?://[^\\s]+$"
+    )]
     #[serde(default, deserialize_with = "non_null")]
     pub url: Option<String>,
     #[schema(nullable = false, max_length = 500)]
@@ -431,9 +437,18 @@ async fn rotate_secret(
     path: web::Path<WebhookPath>,
     params: web::Query<RotateParams>,
 ) -> ApiResult<HttpResponse> {
+    if params
+        .grace_period_seconds
+        .is_some_and(|secs| secs > 2_592_000)
+    {
+        return Err(ApiError::validation(
+            "grace_period_seconds",
+            "at most 2592000 (30 days)",
+        ));
+    }
     let grace = params
         .grace_period_seconds
-        .map(|secs| std::time::Duration::from_secs(u64::from(secs.min(2_592_000))));
+        .map(|secs| std::time::Duration::from_secs(u64::from(secs)));
     let rotated = state
         .app
         .webhooks()

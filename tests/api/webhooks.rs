@@ -20,6 +20,7 @@ backend_tests!(
     an_endpoint_failing_for_long_is_disabled_and_an_event_says_so,
     a_rotated_secret_signs_beside_the_new_one_during_its_grace,
     redelivery_sends_an_event_again,
+    redirects_are_not_followed_and_answers_are_kept_short,
     local_destinations_are_refused_unless_allowed,
 );
 
@@ -416,6 +417,32 @@ async fn redelivery_sends_an_event_again(backend: Backend) {
     assert_problem(app.post_empty(&globex, &again).await, 404).await;
     let log = attempts(&app, &subscription).await;
     assert_eq!(log.len(), 2);
+}
+
+async fn redirects_are_not_followed_and_answers_are_kept_short(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let target = Receiver::start().await;
+    let redirecting = Receiver::start().await;
+    // A redirect to an endpoint that would answer 200: a failure, and not followed.
+    let location: &'static str = Box::leak(target.url.clone().into_boxed_str());
+    redirecting.otherwise(Reply::status(307).redirect_to(location));
+    let (moved, _) = subscribe(&app, json!({"url": redirecting.url})).await;
+    let pinged = ping(&app, &moved).await;
+    assert_eq!(pinged["status_code"], 307);
+    assert_eq!(pinged["error"], "the endpoint answered 307");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(target.received().is_empty(), "the redirect was followed");
+
+    // A long answer is kept to its first KiB.
+    let chatty = Receiver::start().await;
+    chatty.otherwise(Reply::OK.with_body(64 * 1024));
+    let (talks, _) = subscribe(&app, json!({"url": chatty.url})).await;
+    let pinged = ping(&app, &talks).await;
+    assert_eq!(pinged["status_code"], 200);
+    assert!(pinged["error"].is_null(), "{pinged}");
+    let kept = pinged["response_body"].as_str().expect("body");
+    assert_eq!(kept.len(), 1024);
+    assert_eq!(attempts(&app, &talks).await[0]["response_body"], kept);
 }
 
 /// This machine's name: not `localhost`, yet it resolves to a loopback or private address.

@@ -12,6 +12,10 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 pub struct Reply {
     pub status: u16,
     pub delay: Duration,
+    /// Bytes of body (`received` by default).
+    pub body_bytes: Option<usize>,
+    /// A `Location` header (for a redirect).
+    pub location: Option<&'static str>,
 }
 
 impl Reply {
@@ -21,14 +25,29 @@ impl Reply {
         Self {
             status,
             delay: Duration::ZERO,
+            body_bytes: None,
+            location: None,
         }
     }
 
     /// Answers only after `delay` (longer than the sender's timeout: never, for it).
     pub const fn after(self, delay: Duration) -> Self {
+        Self { delay, ..self }
+    }
+
+    /// Answers with a body of `bytes` bytes.
+    pub const fn with_body(self, bytes: usize) -> Self {
         Self {
-            status: self.status,
-            delay,
+            body_bytes: Some(bytes),
+            ..self
+        }
+    }
+
+    /// Answers with `Location: location`.
+    pub const fn redirect_to(self, location: &'static str) -> Self {
+        Self {
+            location: Some(location),
+            ..self
         }
     }
 }
@@ -106,8 +125,15 @@ async fn receive(
         state.script.pop_front().unwrap_or(otherwise)
     };
     tokio::time::sleep(reply.delay).await;
-    HttpResponse::build(actix_web::http::StatusCode::from_u16(reply.status).expect("status"))
-        .body("received")
+    let mut response =
+        HttpResponse::build(actix_web::http::StatusCode::from_u16(reply.status).expect("status"));
+    if let Some(location) = reply.location {
+        response.insert_header(("location", location));
+    }
+    match reply.body_bytes {
+        Some(bytes) => response.body("x".repeat(bytes)),
+        None => response.body("received"),
+    }
 }
 
 impl Receiver {
