@@ -120,6 +120,9 @@ impl Application {
                 settings.event_retention_days,
             ));
         }
+        if let Some(interval) = settings.reminder_interval {
+            tokio::spawn(app::deadlines::run_periodically(store.clone(), interval));
+        }
         // Every process dispatches webhooks; deliveries are claimed in the database.
         let (stop_dispatch, stopped) = tokio::sync::watch::channel(false);
         let dispatcher = tokio::spawn(async move {

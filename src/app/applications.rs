@@ -165,8 +165,25 @@ impl Applications<'_> {
         let mut connection = self.0.connection(principal.tenant()).await?;
         let mut tx = connection.begin().await?;
         let mut db = tx.db();
+        // A rejection's feedback is due by the tenant's policy as it is now; the date never
+        // moves afterwards.
+        let decided_at = crate::storage::now();
+        let due = match outcome {
+            Outcome::Rejected => Some(db.deadline_policy(tenant).await?.0.due(decided_at)),
+            _ => None,
+        };
         let Some(decided) = db
-            .decide_application(tenant, id, outcome, stage_reached, principal.sub())
+            .decide_application(
+                tenant,
+                id,
+                &crate::storage::Decision {
+                    outcome,
+                    stage_reached,
+                    decided_by: principal.sub(),
+                    decided_at,
+                    due,
+                },
+            )
             .await?
         else {
             return match db.get_application(tenant, id).await? {

@@ -28,6 +28,9 @@ impl From<&Event> for Message {
             serde_json::Value::Object(data) => data.clone(),
             _ => serde_json::Map::new(),
         };
+        // Whom to tell: as recorded (reminders tell the managers, not the candidate), or the
+        // people the event is about.
+        let preset = data.remove("notify");
         let mut notify = Vec::new();
         for (field, person) in [
             ("candidate_id", &event.candidate_id),
@@ -38,7 +41,11 @@ impl From<&Event> for Message {
                 notify.push(serde_json::Value::from(person.as_str()));
             }
         }
-        data.insert("notify".into(), notify.into());
+        let notify = match preset {
+            Some(serde_json::Value::Array(people)) => people.into(),
+            _ => notify.into(),
+        };
+        data.insert("notify".into(), notify);
         Self {
             id: event.id,
             kind: event.kind,

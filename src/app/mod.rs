@@ -9,6 +9,7 @@ mod applications;
 mod audit;
 mod candidate;
 mod catalogs;
+pub mod deadlines;
 mod error;
 mod events;
 mod feedback;
@@ -111,6 +112,10 @@ impl App {
 
     pub fn privacy(&self) -> Privacy<'_> {
         Privacy(self)
+    }
+
+    pub fn deadlines(&self) -> deadlines::Deadlines<'_> {
+        deadlines::Deadlines(self)
     }
 
     pub fn webhooks(&self) -> webhooks::Webhooks<'_> {

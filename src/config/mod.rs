@@ -48,6 +48,8 @@ pub struct Settings {
     /// How often `serve` applies the retention policies; `None`: never (a scheduler runs
     /// `debrief retention apply`).
     pub retention_interval: Option<Duration>,
+    /// How often `serve` sends due feedback reminders; `None`: never.
+    pub reminder_interval: Option<Duration>,
     pub webhooks: WebhookSettings,
     /// How long events and the webhook delivery log are kept.
     pub event_retention_days: u32,

@@ -129,6 +129,14 @@ impl RawSettings {
                 10..=7 * 86_400,
             ))),
         };
+        let reminder_interval = match self.reminder_interval_secs {
+            0 => None,
+            secs => Some(Duration::from_secs(errors.bounded(
+                "REMINDER_INTERVAL_SECS",
+                secs,
+                1..=86_400,
+            ))),
+        };
         let webhooks = self.webhooks(&mut errors);
         let event_retention_days =
             errors.bounded("EVENT_RETENTION_DAYS", self.event_retention_days, 1..=3_650);
@@ -180,6 +188,7 @@ impl RawSettings {
                 log_format: self.log_format,
                 log_filter: self.log_filter.clone(),
                 retention_interval,
+                reminder_interval,
                 webhooks,
                 event_retention_days,
                 auth: AuthSettings {

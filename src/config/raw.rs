@@ -51,6 +51,9 @@ pub struct RawSettings {
     /// How often `serve` applies the tenants' retention policies, in seconds; 0 turns the
     /// periodic task off (then run `debrief retention apply` from a scheduler).
     pub retention_interval_secs: u64,
+    /// How often `serve` sends the feedback reminders that have fallen due, in seconds; 0
+    /// turns it off (another process, or `debrief reminders send` from a scheduler, does it).
+    pub reminder_interval_secs: u64,
     /// Allow webhook endpoints over plain http and on loopback, private and link-local
     /// addresses (tests, local development). Off: https to public addresses only.
     pub webhook_allow_local_destinations: bool,
@@ -129,6 +132,7 @@ impl Default for RawSettings {
             log_format: LogFormat::Auto,
             log_filter: "info".into(),
             retention_interval_secs: 3600,
+            reminder_interval_secs: 300,
             webhook_allow_local_destinations: false,
             webhook_retry_schedule_secs: "5,300,1800,7200,18000,36000,36000".into(),
             webhook_disable_after_secs: 5 * 86_400,

@@ -29,6 +29,16 @@ named! {
         FollowUpAnswered = "follow_up.answered",
         /// A subject's personal data was erased (the pseudonym is in `candidate_id`).
         SubjectErased = "subject.erased",
+        /// The candidate asked for the feedback on their rejection (`data.notify`: the
+        /// requisition's hiring managers).
+        FeedbackRequested = "feedback.requested",
+        /// A rejection's feedback is due soon (`data.business_days` before the due day; 0: today).
+        FeedbackDueSoon = "feedback.due_soon",
+        /// A rejection's due day ended without released feedback.
+        FeedbackOverdue = "feedback.overdue",
+        /// Overdue past the policy's escalation threshold: HR is told (`data.notify`: the
+        /// hiring managers and the HR partners).
+        FeedbackEscalated = "feedback.escalated",
         /// Debrief disabled a webhook subscription whose endpoint kept failing
         /// (`data.subscription_id`); it is caused by no one's action.
         WebhookSubscriptionDisabled = "webhook_subscription.disabled",
@@ -50,6 +60,7 @@ impl EventType {
             "follow_up.create" => Self::FollowUpRequested,
             "follow_up.answer" => Self::FollowUpAnswered,
             "subject.erase" => Self::SubjectErased,
+            "feedback.request" => Self::FeedbackRequested,
             _ => return None,
         })
     }
@@ -73,6 +84,7 @@ mod tests {
             "follow_up.create",
             "follow_up.answer",
             "subject.erase",
+            "feedback.request",
         ];
         let caused: Vec<EventType> = causes
             .iter()
@@ -81,7 +93,15 @@ mod tests {
         let by_people: Vec<EventType> = EventType::ALL
             .iter()
             .copied()
-            .filter(|t| *t != EventType::WebhookSubscriptionDisabled)
+            .filter(|t| {
+                !matches!(
+                    t,
+                    EventType::WebhookSubscriptionDisabled
+                        | EventType::FeedbackDueSoon
+                        | EventType::FeedbackOverdue
+                        | EventType::FeedbackEscalated
+                )
+            })
             .collect();
         assert_eq!(caused, by_people);
         assert_eq!(EventType::caused_by("feedback.read"), None);

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod candidate;
 pub mod catalog;
+pub mod deadlines;
 pub mod events;
 pub mod feedback;
 pub mod hiring;

@@ -3,11 +3,12 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, put, web, HttpResponse};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::domain::deadlines::FeedbackProgress;
 use crate::domain::hiring::{
     ApplicationDraft, ApplicationQuery, ApplicationStatus, ExternalRef, Outcome, Stage,
 };
@@ -47,6 +48,12 @@ pub struct ApplicationView {
     pub decided_at: Option<DateTime<Utc>>,
     /// Who recorded the decision.
     pub decided_by: Option<EmployeeId>,
+    /// A rejection's feedback due date (the tenant's local day), fixed when it was decided.
+    pub feedback_due_date: Option<NaiveDate>,
+    /// When that day ends.
+    pub feedback_due_at: Option<DateTime<Utc>>,
+    /// When the candidate last asked for their feedback.
+    pub feedback_requested_at: Option<DateTime<Utc>>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -63,6 +70,9 @@ impl From<&Application> for ApplicationView {
             stage_reached: application.stage_reached,
             decided_at: application.decided_at,
             decided_by: application.decided_by.clone(),
+            feedback_due_date: application.feedback_due_date,
+            feedback_due_at: application.feedback_due_at,
+            feedback_requested_at: application.feedback_requested_at,
             version: application.version,
             created_at: application.created_at,
             updated_at: application.updated_at,
@@ -87,10 +97,30 @@ pub struct OwnApplicationView {
     pub status: ApplicationStatus,
     pub decided_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// For a rejection: where its feedback stands and when it is due; `null` otherwise.
+    pub feedback: Option<OwnFeedbackStatus>,
 }
 
-impl From<&OwnApplication> for OwnApplicationView {
-    fn from(row: &OwnApplication) -> Self {
+/// The organisation's promise to a rejected candidate: feedback, by a date.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OwnFeedbackStatus {
+    pub status: FeedbackProgress,
+    /// The day it is due by (the tenant's local day).
+    pub due_date: NaiveDate,
+    /// When you last asked for it (`POST …/feedback-request`).
+    pub requested_at: Option<DateTime<Utc>>,
+}
+
+impl OwnApplicationView {
+    pub fn of(row: &OwnApplication, now: DateTime<Utc>) -> Self {
+        let feedback = match (row.feedback_due_date, row.feedback_due_at) {
+            (Some(due_date), Some(due_at)) => Some(OwnFeedbackStatus {
+                status: FeedbackProgress::of(row.feedback_status, due_at, now),
+                due_date,
+                requested_at: row.feedback_requested_at,
+            }),
+            _ => None,
+        };
         Self {
             id: row.id,
             requisition_title: row.requisition_title.clone(),
@@ -98,6 +128,7 @@ impl From<&OwnApplication> for OwnApplicationView {
             status: row.status,
             decided_at: row.decided_at,
             created_at: row.created_at,
+            feedback,
         }
     }
 }
@@ -366,6 +397,10 @@ async fn list_own_applications(
         .await?;
     Ok(web::Json(OwnApplicationPage {
         next_cursor: pager.next(&page, |a| a.id),
-        items: page.items.iter().map(OwnApplicationView::from).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|row| OwnApplicationView::of(row, chrono::Utc::now()))
+            .collect(),
     }))
 }

@@ -6,6 +6,7 @@
 mod applications;
 mod audit;
 mod catalogs;
+mod deadlines;
 mod docs;
 mod employees;
 pub mod error;
@@ -61,6 +62,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(events::configure)
             .configure(webhooks::configure)
             .configure(sync::configure)
+            .configure(deadlines::configure)
             .configure(privacy::configure)
             .service(
                 utoipa_actix_web::scope("/me")

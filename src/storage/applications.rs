@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 
+use crate::domain::deadlines::Due;
 use crate::domain::hiring::{ApplicationDraft, ApplicationStatus, ExternalRef, Outcome, Stage};
 use crate::domain::{ApplicationId, EmployeeId, RequisitionId, TenantId};
 
@@ -10,7 +11,19 @@ use super::rows::{Application, OwnApplication};
 use super::{now, on_db, Db, StorageResult};
 
 const APPLICATION_COLUMNS: &str = "id, requisition_id, candidate_id, external_ref, status, \
-                                   stage_reached, decided_at, decided_by, version, created_at, updated_at";
+                                   stage_reached, decided_at, decided_by, feedback_due_date, \
+                                   feedback_due_at, feedback_requested_at, version, created_at, updated_at";
+
+/// A decision as it is recorded.
+#[derive(Debug, Clone, Copy)]
+pub struct Decision<'a> {
+    pub outcome: Outcome,
+    pub stage_reached: Stage,
+    pub decided_by: &'a EmployeeId,
+    pub decided_at: DateTime<Utc>,
+    /// For a rejection: when its feedback is due.
+    pub due: Option<Due>,
+}
 
 /// Filters of the application list; `None` means any.
 #[derive(Debug, Clone, Default)]
@@ -138,7 +151,10 @@ impl Db<'_> {
     ) -> StorageResult<Vec<OwnApplication>> {
         let sql =
             "select a.id, r.title as requisition_title, r.department as requisition_department,
-                          a.status, a.decided_at, a.created_at
+                          a.status, a.decided_at, a.created_at, a.feedback_due_date,
+                          a.feedback_due_at, a.feedback_requested_at,
+                          (select f.status from feedback f
+                            where f.tenant_id = a.tenant_id and f.application_id = a.id) as feedback_status
                    from applications a join requisitions r on r.id = a.requisition_id
                    where a.tenant_id = $1 and a.candidate_id = $2 and ($3 is null or a.id < $3)
                    order by a.id desc
@@ -158,13 +174,19 @@ impl Db<'_> {
         &mut self,
         tenant: &TenantId,
         id: ApplicationId,
-        outcome: Outcome,
-        stage_reached: Stage,
-        decided_by: &EmployeeId,
+        decision: &Decision<'_>,
     ) -> StorageResult<Option<Application>> {
+        let Decision {
+            outcome,
+            stage_reached,
+            decided_by,
+            decided_at,
+            due,
+        } = *decision;
         let sql = format!(
             "update applications
              set status = $3, stage_reached = $4, decided_at = $5, decided_by = $6,
+                 feedback_due_date = $7, feedback_due_at = $8,
                  version = version + 1, updated_at = $5
              where tenant_id = $1 and id = $2 and status = 'active'
              returning {APPLICATION_COLUMNS}"
@@ -175,8 +197,10 @@ impl Db<'_> {
             .bind(id)
             .bind(outcome.status())
             .bind(stage_reached)
-            .bind(now())
+            .bind(decided_at)
             .bind(decided_by)
+            .bind(due.map(|d| d.date))
+            .bind(due.map(|d| d.ends))
             .fetch_optional(&mut *c)
             .await)?,
         )

@@ -13,6 +13,7 @@ mod audit;
 mod candidate;
 mod catalog;
 mod codec;
+mod deadlines;
 mod events;
 mod feedback;
 mod idempotency;
@@ -43,10 +44,11 @@ use crate::domain::TenantId;
 
 use watch::{is_connection_failure, Watch};
 
-pub use applications::ApplicationFilter;
+pub use applications::{ApplicationFilter, Decision};
 pub use audit::{AuditContext, AuditFilter, AuditRecord};
 pub use candidate::{FollowUpFilter, NewFollowUp, Released, WithActivity};
 pub use catalog::EntryFilter;
+pub use deadlines::{DueFeedback, DueFilter, StoredDeadlinePolicy};
 pub use events::{Event, FeedPosition, NewEvent};
 pub use feedback::{FeedbackFilter, FeedbackUpdate, NewFeedback};
 pub use idempotency::{AboutCandidate, IdempotencyKey, ResponseToStore, IDEMPOTENCY_TTL_HOURS};

@@ -162,7 +162,8 @@ impl Db<'_> {
     ) -> StorageResult<SubjectRecords> {
         let applications = on_db!(self, c => sqlx::query_as::<_, SubjectApplication>(
                 "select a.id, a.requisition_id, a.candidate_id, a.external_ref, a.status, a.stage_reached,
-                        a.decided_at, a.decided_by, a.version, a.created_at, a.updated_at,
+                        a.decided_at, a.decided_by, a.feedback_due_date, a.feedback_due_at,
+                        a.feedback_requested_at, a.version, a.created_at, a.updated_at,
                         r.title as requisition_title, r.department as requisition_department,
                         a.legal_hold_reason, a.legal_hold_by, a.legal_hold_at
                  from applications a join requisitions r on r.id = a.requisition_id

@@ -1,7 +1,7 @@
 //! Rows shared by both backends (`FromRow` decodes the same columns from either), typed down
 //! to their ids and names.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::types::Json;
 
 use crate::domain::candidate::{Addressee, FollowUpStatus, ProgressStatus};
@@ -55,6 +55,12 @@ pub struct Application {
     pub stage_reached: Stage,
     pub decided_at: Option<DateTime<Utc>>,
     pub decided_by: Option<EmployeeId>,
+    /// A rejection's feedback due date (the tenant's local day), fixed at the decision.
+    pub feedback_due_date: Option<NaiveDate>,
+    /// When that day ends.
+    pub feedback_due_at: Option<DateTime<Utc>>,
+    /// When the candidate last asked for their feedback.
+    pub feedback_requested_at: Option<DateTime<Utc>>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -69,6 +75,11 @@ pub struct OwnApplication {
     pub status: ApplicationStatus,
     pub decided_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    pub feedback_due_date: Option<NaiveDate>,
+    pub feedback_due_at: Option<DateTime<Utc>>,
+    pub feedback_requested_at: Option<DateTime<Utc>>,
+    /// The status of its feedback, if any is written (never its content).
+    pub feedback_status: Option<FeedbackStatus>,
 }
 
 /// A feedback document with its workflow state.

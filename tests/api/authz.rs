@@ -332,6 +332,33 @@ async fn probe(
         (Operation::ListOwnApplications, Own) => Probe::new(Method::GET, "/v1/me/applications?limit=200", Expect::Status(200))
             .hiding(&[id(&world.mine_in_globex), id(&world.own_app), id(&world.other_app)]),
         (Operation::ListOwnApplications, _) => return None,
+        // Asked once already: every probe is the idempotent repeat (200); never another's.
+        (Operation::RequestFeedback, r) => {
+            let target = match r {
+                Own => &world.mine,
+                Other => &world.other_app,
+                OtherTenant => &world.mine_in_globex,
+            };
+            let path = format!("/v1/me/applications/{}/feedback-request", id(target));
+            if r == Own {
+                let asked = app.post_empty(&Caller::employee(PROBE_SUB), &path).await;
+                assert!(asked.status().is_success(), "{}", asked.status());
+            }
+            Probe::new(Method::POST, path, if r == Own { Expect::Status(200) } else { Expect::Status(404) })
+        }
+        (Operation::ListFeedbackDue, Own) => Probe::new(Method::GET, "/v1/feedback-due?limit=200", Expect::Status(200))
+            .hiding(&[id(&world.globex_app), id(&world.mine_in_globex), INTERNAL]),
+        (Operation::ListFeedbackDue, _) => return None,
+        (Operation::ReadDeadlinePolicy, Own) => Probe::new(Method::GET, "/v1/deadline-policy", Expect::Status(200)),
+        (Operation::UpdateDeadlinePolicy, Own) => {
+            let current = app.get_as(&Caller::hr("H1"), "/v1/deadline-policy").await;
+            let tag = current.headers()["etag"].to_str().expect("etag").trim_matches('"').to_owned();
+            let policy: Value = current.json().await.expect("json");
+            Probe::new(Method::PUT, "/v1/deadline-policy", Expect::Status(200))
+                .body(policy)
+                .if_match(&json!(tag.parse::<i64>().expect("version")))
+        }
+        (Operation::ReadDeadlinePolicy | Operation::UpdateDeadlinePolicy, _) => return None,
         (Operation::ListFeedback, Other) => return None,
         (Operation::ListFeedback, r) => {
             let mut hidden = vec![id(&world.globex_fb)];

@@ -679,6 +679,7 @@ async fn employees_see_only_the_status_of_their_own_applications(backend: Backen
         [
             "created_at",
             "decided_at",
+            "feedback",
             "id",
             "requisition_department",
             "requisition_title",

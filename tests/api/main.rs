@@ -15,6 +15,7 @@ mod authz;
 mod candidate;
 mod catalogs;
 mod cli;
+mod deadlines;
 mod errors;
 mod events;
 mod feedback;

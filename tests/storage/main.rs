@@ -476,7 +476,17 @@ pub mod hiring {
             .expect("create");
         let hr = id("H1");
         let decided = db
-            .decide_application(&acme, application.id, Outcome::Rejected, Stage::Final, &hr)
+            .decide_application(
+                &acme,
+                application.id,
+                &debrief::storage::Decision {
+                    outcome: Outcome::Rejected,
+                    stage_reached: Stage::Final,
+                    decided_by: &hr,
+                    decided_at: debrief::storage::now(),
+                    due: None,
+                },
+            )
             .await
             .expect("decide")
             .expect("decided");
@@ -486,7 +496,17 @@ pub mod hiring {
         );
         assert!(decided.decided_at.is_some());
         let second = db
-            .decide_application(&acme, application.id, Outcome::Hired, Stage::Final, &hr)
+            .decide_application(
+                &acme,
+                application.id,
+                &debrief::storage::Decision {
+                    outcome: Outcome::Hired,
+                    stage_reached: Stage::Final,
+                    decided_by: &hr,
+                    decided_at: debrief::storage::now(),
+                    due: None,
+                },
+            )
             .await
             .expect("decide");
         assert!(second.is_none(), "{second:?}");
