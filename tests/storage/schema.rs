@@ -3,7 +3,7 @@
 //! constraints and indexes (with their columns, uniqueness and partiality).
 //!
 //! The type map (PostgreSQL → SQLite): `uuid` → `BLOB`; `text`, `timestamp with time zone`,
-//! `jsonb` → `TEXT`; `boolean`, `integer`, `bigint` → `INTEGER`.
+//! `jsonb`, `date` → `TEXT`; `boolean`, `integer`, `bigint` → `INTEGER`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
@@ -33,7 +33,7 @@ type Schema = BTreeMap<String, Table>;
 fn mapped(postgres_type: &str) -> String {
     match postgres_type {
         "uuid" => "BLOB",
-        "text" | "timestamp with time zone" | "jsonb" => "TEXT",
+        "text" | "timestamp with time zone" | "jsonb" | "date" => "TEXT",
         "boolean" | "integer" | "bigint" => "INTEGER",
         other => panic!("{other}: not in the documented type map; add it to both backends"),
     }
