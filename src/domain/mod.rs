@@ -6,6 +6,7 @@ pub mod audit;
 pub mod candidate;
 pub mod catalog;
 pub mod deadlines;
+pub mod destinations;
 pub mod events;
 pub mod feedback;
 pub mod hiring;

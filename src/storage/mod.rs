@@ -14,6 +14,7 @@ mod candidate;
 mod catalog;
 mod codec;
 mod deadlines;
+mod deliveries;
 mod events;
 mod feedback;
 mod idempotency;
@@ -49,6 +50,7 @@ pub use audit::{AuditContext, AuditFilter, AuditRecord};
 pub use candidate::{FollowUpFilter, NewFollowUp, Released, WithActivity};
 pub use catalog::EntryFilter;
 pub use deadlines::{DueFeedback, DueFilter, StoredDeadlinePolicy};
+pub use deliveries::{Attempt, ClaimedDelivery, Delivery, QueueStats};
 pub use events::{Event, FeedPosition, NewEvent};
 pub use feedback::{FeedbackFilter, FeedbackUpdate, NewFeedback};
 pub use idempotency::{AboutCandidate, IdempotencyKey, ResponseToStore, IDEMPOTENCY_TTL_HOURS};
@@ -61,9 +63,7 @@ pub use rows::{
     RequisitionRow, StoredResponse,
 };
 pub use transaction::Tx;
-pub use webhooks::{
-    Attempt, ClaimedDelivery, Delivery, QueueStats, Subscription, SubscriptionFields,
-};
+pub use webhooks::{Subscription, SubscriptionFields};
 
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
