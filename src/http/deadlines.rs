@@ -14,7 +14,7 @@ use crate::domain::feedback::FeedbackStatus;
 use crate::domain::{ApplicationId, EmployeeId, Principal, RequisitionId};
 
 use super::error::{ApiResult, Problem, PROBLEM_JSON};
-use super::extract::{Body, IfMatch};
+use super::extract::{whole_u32, whole_u32_list, Body, IfMatch};
 use super::pagination::PageParams;
 use super::respond::{document, stored};
 use super::AppState;
@@ -33,13 +33,16 @@ pub struct DeadlinePolicyBody {
     /// Feedback is due by the end of this many business days after the day of the rejection
     /// (1–60; default 10).
     #[schema(minimum = 1, maximum = 60, example = 10)]
+    #[serde(deserialize_with = "whole_u32")]
     pub due_business_days: u32,
     /// Remind the hiring managers this many business days before the due day (0: on the due
     /// day); at most 5, each fewer than `due_business_days` (default `[3, 0]`).
     #[schema(max_items = 5, example = json!([3, 0]))]
+    #[serde(deserialize_with = "whole_u32_list")]
     pub reminder_days_before: Vec<u32>,
     /// Tell HR once the feedback is this many business days overdue (1–60; default 5).
     #[schema(minimum = 1, maximum = 60, example = 5)]
+    #[serde(deserialize_with = "whole_u32")]
     pub escalate_after_business_days: u32,
     /// The IANA time zone whose days count (default `UTC`).
     #[schema(example = "Europe/Berlin", min_length = 1, max_length = 64)]

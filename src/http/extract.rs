@@ -179,6 +179,29 @@ pub fn whole_number<'de, D: serde::Deserializer<'de>>(
         .ok_or_else(not_whole)
 }
 
+fn whole_u32_of<E: serde::de::Error>(number: f64) -> Result<u32, E> {
+    if number.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&number) {
+        Ok(number as u32)
+    } else {
+        Err(E::custom("expected a whole number from 0 to 4294967295"))
+    }
+}
+
+/// For required non-negative integer body fields (`5` or `5.0`).
+pub fn whole_u32<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    whole_u32_of(<f64 as serde::Deserialize>::deserialize(deserializer)?)
+}
+
+/// For lists of non-negative integers (`[3, 0.0]`).
+pub fn whole_u32_list<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<u32>, D::Error> {
+    <Vec<f64> as serde::Deserialize>::deserialize(deserializer)?
+        .into_iter()
+        .map(whole_u32_of)
+        .collect()
+}
+
 /// For integer body fields where `null` is a value (absent or `null` is `None`).
 pub fn nullable_whole_number<'de, D: serde::Deserializer<'de>>(
     deserializer: D,

@@ -107,8 +107,18 @@ async fn a_rejection_is_due_by_the_policy_of_its_day_and_a_new_policy_moves_no_d
         .await;
     assert_eq!(set.headers()["etag"], "\"2\"");
     assert_eq!(ok(set).await, shorter);
+    // A whole number written as `2.0` is a number like `2` (JSON Schema's integer): this
+    // request is refused for its stale version, not for its body.
+    let mut written_as_float = shorter.clone();
+    written_as_float["due_business_days"] = json!(2.0);
     let stale = app
-        .with_version(&hr, Method::PUT, "/v1/deadline-policy", "\"1\"", &shorter)
+        .with_version(
+            &hr,
+            Method::PUT,
+            "/v1/deadline-policy",
+            "\"1\"",
+            &written_as_float,
+        )
         .await;
     assert_problem(stale, 412).await;
     for caller in [Caller::manager("M1"), portal()] {
