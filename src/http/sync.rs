@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::app::{SyncItem, SYNC_MAX};
+use crate::app::SyncItem;
 use crate::domain::hiring::{ExternalRef, RequisitionDraft, RequisitionStatus, SyncGiven};
 use crate::domain::{non_null, FieldError, Principal};
 
@@ -115,12 +115,6 @@ async fn sync_requisitions(
     principal: Principal,
     body: BulkBody<RequisitionSync>,
 ) -> ApiResult<web::Json<RequisitionSyncResult>> {
-    if body.items.len() > SYNC_MAX {
-        return Err(ApiError::validation(
-            "items",
-            format!("a sync carries 1 to {SYNC_MAX} requisitions"),
-        ));
-    }
     let items = body.items.iter().map(item).collect();
     let outcomes = state
         .app
