@@ -16,6 +16,7 @@ mod feedback;
 mod follow_ups;
 mod idempotency;
 mod privacy;
+pub mod reports;
 mod requisitions;
 pub mod retention;
 pub mod seed;
@@ -116,6 +117,10 @@ impl App {
 
     pub fn deadlines(&self) -> deadlines::Deadlines<'_> {
         deadlines::Deadlines(self)
+    }
+
+    pub fn reports(&self) -> reports::Reports<'_> {
+        reports::Reports(self)
     }
 
     pub fn webhooks(&self) -> webhooks::Webhooks<'_> {

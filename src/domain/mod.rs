@@ -14,6 +14,7 @@ mod ids;
 mod names;
 mod principal;
 pub mod privacy;
+pub mod reports;
 mod text;
 pub mod webhooks;
 

@@ -23,6 +23,7 @@ mod middleware;
 mod openapi;
 mod pagination;
 mod privacy;
+mod reports;
 mod requisitions;
 mod respond;
 mod spec;
@@ -63,6 +64,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(webhooks::configure)
             .configure(sync::configure)
             .configure(deadlines::configure)
+            .configure(reports::configure)
             .configure(privacy::configure)
             .service(
                 utoipa_actix_web::scope("/me")

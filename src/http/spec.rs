@@ -25,6 +25,21 @@ const OMITTED_WHEN_EMPTY: &[(&str, &str)] = &[
     ("Problem", "errors"),
     ("SyncItemResult", "requisition"),
     ("SyncItemResult", "problem"),
+    // A report leaves out the figures of a suppressed group and the filters not asked for.
+    ("ReportScopeView", "department"),
+    ("ReportScopeView", "requisition_id"),
+    ("Count", "candidates"),
+    ("TimelinessGroup", "department"),
+    ("TimelinessGroup", "figures"),
+    ("OutcomesGroup", "department"),
+    ("OutcomesGroup", "figures"),
+    ("ReasonsReport", "feedback"),
+    ("ReasonGroup", "name"),
+    ("ReasonGroup", "candidates"),
+    ("ReasonGroup", "feedback"),
+    ("ReasonGroup", "share"),
+    ("LevelCount", "candidates"),
+    ("CompetencyGroup", "name"),
 ];
 
 /// The suffix of a response schema split from a request schema of the same shape.

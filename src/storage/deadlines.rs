@@ -91,6 +91,28 @@ const DUE_SQL: &str =
       limit $6";
 
 impl Db<'_> {
+    /// Stops an application's clock: the business days from its decision to the release of
+    /// its feedback, as the timeliness report reads them.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn record_release_days(
+        &mut self,
+        tenant: &TenantId,
+        application: ApplicationId,
+        business_days: u32,
+    ) -> StorageResult<()> {
+        let days = i32::try_from(business_days).unwrap_or(i32::MAX);
+        on_db!(self, c => sqlx::query(
+            "update applications set feedback_release_business_days = $3
+              where tenant_id = $1 and id = $2")
+            .bind(tenant)
+            .bind(application)
+            .bind(days)
+            .execute(&mut *c)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
     /// The tenant's deadline policy (the defaults until HR sets one) and its version.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn deadline_policy(

@@ -20,6 +20,7 @@ mod feedback;
 mod idempotency;
 mod maintenance;
 mod privacy;
+mod reports;
 mod requisitions;
 mod retention;
 mod rows;
@@ -55,6 +56,7 @@ pub use events::{Event, FeedPosition, NewEvent};
 pub use feedback::{FeedbackFilter, FeedbackUpdate, NewFeedback};
 pub use idempotency::{AboutCandidate, IdempotencyKey, ResponseToStore, IDEMPOTENCY_TTL_HOURS};
 pub use privacy::{Anonymised, ErasureCounts, LegalHold, SubjectApplication, SubjectRecords};
+pub use reports::{BreakdownRow, KeyRow, OutcomesRow, Population, ReportScope, TimelinessRow};
 pub use requisitions::{PeopleChange, RequisitionFilter, RequisitionUpdate};
 pub use retention::RetentionItem;
 pub use rows::{

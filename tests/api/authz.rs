@@ -418,6 +418,48 @@ async fn probe(
                 _ => probe,
             }
         }
+        // Reports count; they never name a candidate, quote feedback or show another tenant.
+        (
+            Operation::ReadTimelinessReport
+            | Operation::ReadOutcomesReport
+            | Operation::ReadReasonsReport
+            | Operation::ReadCompetencyGapsReport,
+            Own,
+        ) => {
+            let report = match operation {
+                Operation::ReadTimelinessReport => "timeliness",
+                Operation::ReadOutcomesReport => "outcomes",
+                Operation::ReadReasonsReport => "rejection-reasons",
+                _ => "competency-gaps",
+            };
+            Probe::new(Method::GET, format!("/v1/reports/{report}"), Expect::Status(200)).hiding(&[
+                PROBE_SUB,
+                "E-OWN",
+                "E-OTHER",
+                OWN_MARKER,
+                OTHER_MARKER,
+                INTERNAL,
+                id(&world.globex_req),
+            ])
+        }
+        (Operation::ReadReportSettings, Own) => Probe::new(Method::GET, "/v1/report-settings", Expect::Status(200)),
+        (Operation::UpdateReportSettings, Own) => {
+            let current = app.get_as(&Caller::hr("H1"), "/v1/report-settings").await;
+            let tag = current.headers()["etag"].to_str().expect("etag").trim_matches('"').to_owned();
+            let settings: Value = current.json().await.expect("json");
+            Probe::new(Method::PUT, "/v1/report-settings", Expect::Status(200))
+                .body(settings)
+                .if_match(&json!(tag.parse::<i64>().expect("version")))
+        }
+        (
+            Operation::ReadTimelinessReport
+            | Operation::ReadOutcomesReport
+            | Operation::ReadReasonsReport
+            | Operation::ReadCompetencyGapsReport
+            | Operation::ReadReportSettings
+            | Operation::UpdateReportSettings,
+            _,
+        ) => return None,
         (Operation::ReadReviewPolicy, Own) => Probe::new(Method::GET, "/v1/review-policy", Expect::Status(200)),
         (Operation::UpdateReviewPolicy, Own) => {
             Probe::new(Method::PUT, "/v1/review-policy", Expect::Status(200)).body(json!({"skip_hr_review": false}))

@@ -23,7 +23,7 @@ fn instant(value: &Value) -> DateTime<Utc> {
 }
 
 /// Makes an application's due day end `days` days ago, as time passing would.
-async fn age(app: &TestApp, application: &Value, days: i64) {
+pub async fn age(app: &TestApp, application: &Value, days: i64) {
     let url = app.settings.database.url.expose_secret().to_owned();
     let due: DateTime<Utc> = Utc::now() - Duration::days(days);
     let date = (due - Duration::days(1)).date_naive();

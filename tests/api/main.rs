@@ -26,6 +26,7 @@ mod identity;
 mod noop;
 mod openapi;
 mod privacy;
+mod reports;
 mod sync;
 mod tenancy;
 mod webhook_replicas;

@@ -91,6 +91,7 @@ pub struct Scenario<'a> {
     tenant: &'static str,
     managers: Vec<&'static str>,
     title: &'static str,
+    department: &'static str,
     candidate: &'static str,
     stage: &'static str,
     requisition: Option<Value>,
@@ -108,6 +109,7 @@ impl TestApp {
             tenant: "acme",
             managers: vec!["M1"],
             title: "Analyst",
+            department: "Finance",
             candidate: "E1",
             stage: "final",
             requisition: None,
@@ -131,6 +133,12 @@ impl Scenario<'_> {
 
     pub fn title(mut self, title: &'static str) -> Self {
         self.title = title;
+        self
+    }
+
+    /// The requisition's department (default Finance).
+    pub fn department(mut self, department: &'static str) -> Self {
+        self.department = department;
         self
     }
 
@@ -191,7 +199,7 @@ impl Scenario<'_> {
         let requisition = match &self.requisition {
             Some(requisition) => requisition.clone(),
             None => {
-                let body = json!({"title": self.title, "department": "Finance", "hiring_manager_ids": self.managers});
+                let body = json!({"title": self.title, "department": self.department, "hiring_manager_ids": self.managers});
                 ok(self
                     .app
                     .post_as(&self.portal(), "/v1/requisitions", &body)

@@ -24,6 +24,8 @@ struct Step<'a> {
     /// The HR comment of a return, or the note of an amendment.
     comment: Option<&'a str>,
     policy: ReviewPolicy,
+    /// A release's business days since the decision (the timeliness report's figure).
+    release_days: Option<u32>,
 }
 
 impl Step<'_> {
@@ -35,6 +37,7 @@ impl Step<'_> {
             internal_notes: None,
             comment: None,
             policy: ReviewPolicy::default(),
+            release_days: None,
         }
     }
 }
@@ -172,7 +175,14 @@ impl FeedbackUseCases<'_> {
                 application.status
             )));
         }
-        let step = Step::new(FeedbackAction::Release);
+        let (policy, _) = connection.db().deadline_policy(principal.tenant()).await?;
+        let release_days = application.decided_at.map(|decided| {
+            policy.business_days_between(policy.local_day(decided), policy.local_day(now()))
+        });
+        let step = Step {
+            release_days,
+            ..Step::new(FeedbackAction::Release)
+        };
         match apply(&mut connection, principal, current, &step).await? {
             // A concurrent release won: answer as a retry would.
             Stepped::Illegal(current) if current.status == FeedbackStatus::Released => Ok(current),
@@ -288,6 +298,10 @@ async fn apply(
             comment: step.comment,
         };
         db.record_step(tenant, &next, update).await?;
+        if let (FeedbackAction::Release, Some(days)) = (step.action, step.release_days) {
+            db.record_release_days(tenant, next.application_id, days)
+                .await?;
+        }
         let action = format!("feedback.{}", step.action);
         record(
             &mut db,
