@@ -10,8 +10,13 @@ use crate::domain::{EmployeeId, FeedbackId, RequisitionId, TenantId};
 use super::rows::{Application, Feedback, FeedbackEvent, FeedbackRevision};
 use super::{on_db, Db, StorageResult};
 
-const FEEDBACK_COLUMNS: &str = "id, application_id, requisition_id, candidate_id, author_id, status, revision, \
-                                document, internal_notes, review_comment, version, created_at, updated_at, released_at";
+/// The columns of `Feedback`, with its application's due day (the subqueries' unqualified
+/// `application_id` is the feedback row's: applications have no column of that name).
+pub(super) const FEEDBACK_COLUMNS: &str = "id, application_id, requisition_id, candidate_id, author_id, status, revision, \
+     document, internal_notes, review_comment, version, created_at, updated_at, released_at, \
+     (select a.feedback_due_date from applications a where a.id = application_id) as feedback_due_date, \
+     (select a.feedback_due_at from applications a where a.id = application_id) as feedback_due_at, \
+     (select a.feedback_requested_at from applications a where a.id = application_id) as feedback_requested_at";
 
 /// Filters of the feedback list.
 #[derive(Debug, Clone, Default)]

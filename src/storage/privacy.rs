@@ -10,11 +10,13 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
+use sqlx::AssertSqlSafe;
 
 use crate::domain::feedback::FeedbackDocument;
 use crate::domain::privacy::ErasureReason;
 use crate::domain::{ApplicationId, EmployeeId, FeedbackId, FollowUpId, TenantId};
 
+use super::feedback::FEEDBACK_COLUMNS;
 use super::rows::{Application, Feedback};
 use super::{on_db, Db, StorageResult};
 
@@ -173,11 +175,10 @@ impl Db<'_> {
             .bind(subject)
             .fetch_all(&mut *c)
             .await)?;
-        let feedback = on_db!(self, c => sqlx::query_as::<_, Feedback>(
-                "select id, application_id, requisition_id, candidate_id, author_id, status, revision,
-                        document, internal_notes, review_comment, version, created_at, updated_at, released_at
-                 from feedback where tenant_id = $1 and candidate_id = $2
-                 order by id")
+        let sql = format!(
+            "select {FEEDBACK_COLUMNS} from feedback where tenant_id = $1 and candidate_id = $2 order by id"
+        );
+        let feedback = on_db!(self, c => sqlx::query_as::<_, Feedback>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(subject)
             .fetch_all(&mut *c)

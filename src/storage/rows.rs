@@ -99,6 +99,11 @@ pub struct Feedback {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub released_at: Option<DateTime<Utc>>,
+    /// Its application's feedback due day and when it ends (fixed at the rejection).
+    pub feedback_due_date: Option<NaiveDate>,
+    pub feedback_due_at: Option<DateTime<Utc>>,
+    /// When the candidate last asked for it.
+    pub feedback_requested_at: Option<DateTime<Utc>>,
 }
 
 /// One workflow step.

@@ -79,6 +79,14 @@ async fn a_rejection_is_due_by_the_policy_of_its_day_and_a_new_policy_moves_no_d
     assert_eq!(first["feedback_due_date"], expected.date.to_string());
     assert_eq!(instant(&first["feedback_due_at"]), expected.ends);
     assert!(instant(&first["feedback_due_at"]) > decided + Duration::days(13));
+    // The feedback shows its application's due day, from the draft's first answer on.
+    assert_eq!(story.feedback["due_date"], first["feedback_due_date"]);
+    assert_eq!(story.feedback["due_at"], first["feedback_due_at"]);
+    let read = ok(app
+        .get_as(&hr, &format!("/v1/feedback/{}", id(&story.feedback)))
+        .await)
+    .await;
+    assert_eq!(read["due_date"], first["feedback_due_date"]);
 
     let shorter = json!({"due_business_days": 2, "reminder_days_before": [1], "escalate_after_business_days": 3,
                          "time_zone": "Europe/Berlin", "holidays": ["2026-12-24", "2026-12-25"]});
@@ -194,6 +202,9 @@ async fn the_candidate_sees_where_their_feedback_stands_and_can_ask_for_it(backe
         application(&app, &story.application).await["feedback_requested_at"],
         first["requested_at"]
     );
+    let feedback = format!("/v1/feedback/{}", id(&story.feedback));
+    let seen = ok(app.get_as(&Caller::manager("M1"), &feedback).await).await;
+    assert_eq!(seen["requested_at"], first["requested_at"]);
 
     // Told once, to the hiring manager, with no free text.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);

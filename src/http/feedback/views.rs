@@ -1,7 +1,7 @@
 //! What the feedback endpoints read and answer.
 
 use actix_web::http::StatusCode;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -40,6 +40,13 @@ pub struct FeedbackView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub released_at: Option<DateTime<Utc>>,
+    /// The application's feedback due day (the tenant's local day, fixed when it was
+    /// rejected; release stops the clock).
+    pub due_date: Option<NaiveDate>,
+    /// When that day ends.
+    pub due_at: Option<DateTime<Utc>>,
+    /// When the candidate last asked for their feedback.
+    pub requested_at: Option<DateTime<Utc>>,
 }
 
 impl FeedbackView {
@@ -63,6 +70,9 @@ impl FeedbackView {
             created_at: feedback.created_at,
             updated_at: feedback.updated_at,
             released_at: feedback.released_at,
+            due_date: feedback.feedback_due_date,
+            due_at: feedback.feedback_due_at,
+            requested_at: feedback.feedback_requested_at,
         }
     }
 
