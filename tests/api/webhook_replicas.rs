@@ -1,5 +1,6 @@
 //! Several `serve` processes on one PostgreSQL database: they share the deliveries (each event
-//! reaches each subscription once), and one killed with SIGKILL mid-delivery loses nothing.
+//! reaches each subscription once), one killed with SIGKILL mid-delivery loses nothing, and
+//! they send each feedback reminder once between them, and never again after a restart.
 
 use std::collections::HashSet;
 use std::process::{Child, Command, Stdio};
@@ -13,7 +14,8 @@ use crate::common::Backend;
 use crate::helpers::{id, ok, portal, spawn_app_with, TestApp};
 
 /// A `debrief serve` process on the test application's database and data directory (so it
-/// accepts the same tokens), dispatching every 50 ms, two deliveries at a time.
+/// accepts the same tokens), dispatching every 50 ms, two deliveries at a time, and sending
+/// the reminders that have fallen due every second.
 struct Replica {
     child: Child,
     port: u16,
@@ -41,6 +43,7 @@ impl Replica {
             .env("DEBRIEF_WEBHOOK_CONCURRENCY", "2")
             .env("DEBRIEF_WEBHOOK_LEASE_SECS", "2")
             .env("DEBRIEF_WEBHOOK_TIMEOUT_MS", "1500")
+            .env("DEBRIEF_REMINDER_INTERVAL_SECS", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -87,13 +90,85 @@ impl Drop for Replica {
     }
 }
 
-/// The in-process application makes the data; its own dispatcher polls only once a minute,
-/// so the replicas do the delivering.
+/// The in-process application makes the data; its own dispatcher polls only once a minute
+/// and it sends no reminders, so the replicas do the delivering and the reminding.
 async fn quiet_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, |raw| {
         raw.webhook_poll_interval_ms = 60_000;
+        raw.reminder_interval_secs = 0;
     })
     .await
+}
+
+async fn reminders(app: &TestApp) -> Vec<(String, String)> {
+    let feed = ok(app
+        .get_as(
+            &portal(),
+            "/v1/events?type=feedback.due_soon,feedback.overdue,feedback.escalated&limit=200",
+        )
+        .await)
+    .await;
+    feed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|e| {
+            let application = e["data"]["application_id"].as_str().expect("application");
+            (
+                application.to_owned(),
+                e["type"].as_str().expect("type").to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn two_serve_processes_send_each_reminder_once_and_a_restart_sends_none_again() {
+    let Some(backend) = Backend::postgres() else {
+        return;
+    };
+    let app = quiet_app(backend).await;
+    // Six rejections whose feedback fell due a month ago: each is overdue and escalated.
+    let mut late = HashSet::new();
+    for candidate in ["R1", "R2", "R3", "R4", "R5", "R6"] {
+        let story = app.scenario().candidate(candidate).draft().await;
+        crate::deadlines::age(&app, &story.application, 30).await;
+        late.insert(id(&story.application));
+    }
+    let released = app.scenario().candidate("R7").released().await;
+    crate::deadlines::age(&app, &released.application, 30).await;
+    assert!(reminders(&app).await.is_empty());
+
+    let (first, second) = tokio::join!(Replica::start(&app), Replica::start(&app));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while reminders(&app).await.len() < 12 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Both keep ticking every second: give them three more ticks each.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let sent = reminders(&app).await;
+    let distinct: HashSet<&(String, String)> = sent.iter().collect();
+    assert_eq!(sent.len(), 12, "{sent:?}");
+    assert_eq!(
+        distinct.len(),
+        12,
+        "each application and step once: {sent:?}"
+    );
+    assert!(
+        sent.iter()
+            .all(|(application, _)| late.contains(application)),
+        "none for released feedback"
+    );
+    for kind in ["feedback.overdue", "feedback.escalated"] {
+        assert_eq!(sent.iter().filter(|(_, k)| k == kind).count(), 6, "{kind}");
+    }
+
+    // Every process stops; a new one starts on the same database and finds nothing to send.
+    first.kill();
+    second.kill();
+    let _restarted = Replica::start(&app).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(reminders(&app).await.len(), 12);
 }
 
 #[tokio::test]
