@@ -181,58 +181,88 @@ pub async fn send_reminders(store: &Store, at: DateTime<Utc>) -> AppResult<usize
     for tenant in tenants {
         let mut connection = store.acquire_for(&tenant).await?;
         let (policy, _) = connection.db().deadline_policy(&tenant).await?;
-        let pending = connection
-            .db()
-            .reminders_pending(&tenant, REMINDER_BATCH)
-            .await?;
-        for due in pending {
-            let (date, ends) = (due.feedback_due_date, due.feedback_due_at);
-            let steps = policy.schedule(&Due { date, ends });
-            let overdue = at >= ends;
-            for (step, days, when) in steps {
-                if when > at || (step == ReminderStep::DueSoon && overdue) {
-                    continue;
+        // Soonest due first, page by page, until a rejection has no step due yet: the steps
+        // of the ones due later (same policy) are later still.
+        let mut after = None;
+        'pages: loop {
+            let pending = connection
+                .db()
+                .reminders_pending(&tenant, after, REMINDER_BATCH)
+                .await?;
+            let Some(last) = pending.last() else {
+                break;
+            };
+            let full = pending.len() == REMINDER_BATCH as usize;
+            after = Some((last.feedback_due_at, last.application_id));
+            for due in pending {
+                let (date, ends) = (due.feedback_due_date, due.feedback_due_at);
+                let steps = policy.schedule(&Due { date, ends });
+                if steps.iter().all(|(_, _, when)| *when > at) {
+                    break 'pages;
                 }
-                let key = match step {
-                    ReminderStep::DueSoon => format!("due_soon:{days}"),
-                    other => other.as_str().to_owned(),
-                };
-                let mut tx = connection.begin().await?;
-                let mut db = tx.db();
-                if !db
-                    .claim_reminder(&tenant, due.application_id, &key, at)
-                    .await?
-                {
-                    tx.rollback().await?;
-                    continue;
-                }
-                let escalated = step == ReminderStep::Escalated;
-                let notify =
-                    people_to_tell(&mut db, &tenant, &due.requisition_id, escalated).await?;
-                let kind = match step {
-                    ReminderStep::DueSoon => EventType::FeedbackDueSoon,
-                    ReminderStep::Overdue => EventType::FeedbackOverdue,
-                    ReminderStep::Escalated => EventType::FeedbackEscalated,
-                };
-                let event = NewEvent {
-                    kind,
-                    candidate: Some(&due.candidate_id),
-                    author: None,
-                    data: serde_json::json!({
-                        "application_id": due.application_id,
-                        "requisition_id": due.requisition_id,
-                        "due_date": date,
-                        "business_days": days,
-                        "days_overdue": policy.days_overdue(date, at),
-                        "feedback_status": due.feedback_status,
-                        "notify": notify,
-                    }),
-                };
-                db.insert_event(&tenant, event, at).await?;
-                tx.commit().await?;
-                sent += 1;
+                sent += remind(&mut connection, &tenant, &policy, &due, &steps, at).await?;
+            }
+            if !full {
+                break;
             }
         }
+    }
+    Ok(sent)
+}
+
+/// Sends the steps of one rejection that have fallen due and were not sent yet; how many.
+async fn remind(
+    connection: &mut crate::storage::Connection,
+    tenant: &TenantId,
+    policy: &DeadlinePolicy,
+    due: &DueFeedback,
+    steps: &[(ReminderStep, u32, DateTime<Utc>)],
+    at: DateTime<Utc>,
+) -> AppResult<usize> {
+    let mut sent = 0;
+    let (date, ends) = (due.feedback_due_date, due.feedback_due_at);
+    let overdue = at >= ends;
+    for &(step, days, when) in steps {
+        if when > at || (step == ReminderStep::DueSoon && overdue) {
+            continue;
+        }
+        let key = match step {
+            ReminderStep::DueSoon => format!("due_soon:{days}"),
+            other => other.as_str().to_owned(),
+        };
+        let mut tx = connection.begin().await?;
+        let mut db = tx.db();
+        if !db
+            .claim_reminder(tenant, due.application_id, &key, at)
+            .await?
+        {
+            tx.rollback().await?;
+            continue;
+        }
+        let escalated = step == ReminderStep::Escalated;
+        let notify = people_to_tell(&mut db, tenant, &due.requisition_id, escalated).await?;
+        let kind = match step {
+            ReminderStep::DueSoon => EventType::FeedbackDueSoon,
+            ReminderStep::Overdue => EventType::FeedbackOverdue,
+            ReminderStep::Escalated => EventType::FeedbackEscalated,
+        };
+        let event = NewEvent {
+            kind,
+            candidate: Some(&due.candidate_id),
+            author: None,
+            data: serde_json::json!({
+                "application_id": due.application_id,
+                "requisition_id": due.requisition_id,
+                "due_date": date,
+                "business_days": days,
+                "days_overdue": policy.days_overdue(date, at),
+                "feedback_status": due.feedback_status,
+                "notify": notify,
+            }),
+        };
+        db.insert_event(tenant, event, at).await?;
+        tx.commit().await?;
+        sent += 1;
     }
     Ok(sent)
 }

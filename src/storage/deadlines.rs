@@ -79,8 +79,8 @@ const DUE_SQL: &str =
        join requisitions r on r.id = a.requisition_id and r.tenant_id = a.tenant_id
        left join feedback f on f.tenant_id = a.tenant_id and f.application_id = a.id
       where a.tenant_id = $1 and a.status = 'rejected' and a.feedback_due_at is not null
+        and a.feedback_released_at is null
         and a.candidate_id not like 'erased:%'
-        and (f.status is null or f.status <> 'released')
         and ($2 is null or exists (
               select 1 from requisition_people p
                where p.requisition_id = a.requisition_id and p.relation = 'hiring_manager'
@@ -91,21 +91,24 @@ const DUE_SQL: &str =
       limit $6";
 
 impl Db<'_> {
-    /// Stops an application's clock: the business days from its decision to the release of
-    /// its feedback, as the timeliness report reads them.
+    /// Stops an application's clock: when its feedback was released and the business days
+    /// from its decision to then (`None` for an application decided before deadlines), as
+    /// the due lists, the reminders and the timeliness report read them.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn record_release_days(
+    pub async fn record_release(
         &mut self,
         tenant: &TenantId,
         application: ApplicationId,
-        business_days: u32,
+        at: DateTime<Utc>,
+        business_days: Option<u32>,
     ) -> StorageResult<()> {
-        let days = i32::try_from(business_days).unwrap_or(i32::MAX);
+        let days = business_days.map(|days| i32::try_from(days).unwrap_or(i32::MAX));
         on_db!(self, c => sqlx::query(
-            "update applications set feedback_release_business_days = $3
+            "update applications set feedback_released_at = $3, feedback_release_business_days = $4
               where tenant_id = $1 and id = $2")
             .bind(tenant)
             .bind(application)
+            .bind(at)
             .bind(days)
             .execute(&mut *c)
             .await
@@ -197,13 +200,16 @@ impl Db<'_> {
             .map(|done| done.rows_affected() > 0))?)
     }
 
-    /// Rejections that may still need a reminder: not released, not yet escalated.
+    /// Rejections that may still need a reminder, soonest due first from `after`: not
+    /// released, not yet escalated.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn reminders_pending(
         &mut self,
         tenant: &TenantId,
+        after: Option<(DateTime<Utc>, ApplicationId)>,
         limit: u32,
     ) -> StorageResult<Vec<DueFeedback>> {
+        let (after_at, after_id) = after.map_or((None, None), |(at, id)| (Some(at), Some(id)));
         let sql = DUE_SQL.replace(
             "and ($3 is null",
             "and not exists (select 1 from feedback_reminders m
@@ -215,8 +221,8 @@ impl Db<'_> {
             .bind(tenant)
             .bind(None::<&EmployeeId>)
             .bind(None::<DateTime<Utc>>)
-            .bind(None::<DateTime<Utc>>)
-            .bind(None::<ApplicationId>)
+            .bind(after_at)
+            .bind(after_id)
             .bind(i64::from(limit))
             .fetch_all(&mut *c)
             .await)?,

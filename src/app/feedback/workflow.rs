@@ -298,8 +298,9 @@ async fn apply(
             comment: step.comment,
         };
         db.record_step(tenant, &next, update).await?;
-        if let (FeedbackAction::Release, Some(days)) = (step.action, step.release_days) {
-            db.record_release_days(tenant, next.application_id, days)
+        if step.action == FeedbackAction::Release {
+            let released_at = next.released_at.unwrap_or(next.updated_at);
+            db.record_release(tenant, next.application_id, released_at, step.release_days)
                 .await?;
         }
         let action = format!("feedback.{}", step.action);
