@@ -544,6 +544,18 @@ async fn k_at_its_edges_shows_a_group_of_k_and_hides_one_of_k_minus_one(backend:
     }
 }
 
+/// A report as CSV.
+async fn csv_of(app: &TestApp, path: &str) -> String {
+    app.as_(&hr(), Method::GET, path)
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("text")
+}
+
 async fn reports_read_as_csv_with_a_header_row(backend: Backend) {
     let app = spawn_app(backend).await;
     world(&app).await;
@@ -584,15 +596,7 @@ async fn reports_read_as_csv_with_a_header_row(backend: Backend) {
         assert!(rows.iter().all(|r| r.len() == header.len()));
     }
     // The timeliness table: the total, then each department; suppressed cells are empty.
-    let text = app
-        .as_(&hr(), Method::GET, "/v1/reports/timeliness")
-        .header("accept", "text/csv")
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("text");
+    let text = csv_of(&app, "/v1/reports/timeliness").await;
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header = reader.headers().expect("header").clone();
     let at = |name: &str| header.iter().position(|h| h == name).expect(name);
@@ -629,15 +633,7 @@ async fn reports_read_as_csv_with_a_header_row(backend: Backend) {
             .await;
     }
     set_k(&app, 2).await;
-    let text = app
-        .as_(&hr(), Method::GET, "/v1/reports/timeliness")
-        .header("accept", "text/csv")
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("text");
+    let text = csv_of(&app, "/v1/reports/timeliness").await;
     assert!(text.contains("\"R&D, \"\"Labs\"\"\""), "{text}");
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let names: Vec<String> = reader
