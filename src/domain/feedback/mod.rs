@@ -2,6 +2,7 @@
 //! workflow that guards it until HR releases it to the candidate.
 
 mod document;
+pub mod quality;
 mod validate;
 mod workflow;
 
@@ -9,5 +10,6 @@ pub use document::{
     ActionKind, Assessment, DevelopmentAction, FeedbackDocument, Horizon, ImprovementArea, Level,
     Readiness, ReadinessEstimate,
 };
+pub use quality::QualityEnforcement;
 pub use validate::{internal_notes, AllowedKeys};
 pub use workflow::{transition, FeedbackAction, FeedbackStatus, ReviewPolicy};
