@@ -1,6 +1,7 @@
 //! What a use case can fail with, in the domain's words (the HTTP layer picks the status).
 
 use crate::auth::policy::Denied;
+use crate::domain::feedback::quality::Finding;
 use crate::domain::{FieldError, Invalid};
 use crate::storage::StorageError;
 
@@ -12,6 +13,10 @@ pub enum AppError {
     /// The input parsed, but some fields are invalid.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// The quality checks found `error` findings and the tenant's review policy blocks on
+    /// them (a submit).
+    #[error("quality checks failed")]
+    Quality(Vec<Finding>),
     /// The caller may see the object but their roles lack the capability.
     #[error("denied: {0:?}")]
     Denied(Denied),

@@ -10,6 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::app::AppError;
+use crate::domain::feedback::quality::Finding;
 use crate::domain::FieldError;
 use crate::telemetry::current_request_id;
 
@@ -34,6 +35,9 @@ pub struct Problem {
     /// Per-field problems, on validation failures.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// The quality-check findings that refused a submit (`quality-check-failed`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
 }
 
 /// Everything a request can fail with.
@@ -45,6 +49,9 @@ pub enum ApiError {
     /// The input parsed, but some fields are invalid.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// The quality checks refuse the submit: `error` findings, listed.
+    #[error("quality checks failed")]
+    Quality(Vec<Finding>),
     /// No credentials, or credentials that do not verify.
     #[error("unauthorized")]
     Unauthorized,
@@ -98,6 +105,7 @@ impl ApiError {
         match self {
             Self::BadRequest(_) => "bad-request",
             Self::Validation(_) => "validation-failed",
+            Self::Quality(_) => "quality-check-failed",
             Self::Unauthorized => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound | Self::RouteNotFound => "not-found",
@@ -118,6 +126,10 @@ impl ApiError {
         match self {
             Self::BadRequest(detail) | Self::Conflict(detail) => detail.clone(),
             Self::Validation(_) => "One or more fields are invalid; see `errors`.".into(),
+            Self::Quality(findings) => format!(
+                "The quality checks found {} error(s) to fix before submitting; see `findings`.",
+                findings.len()
+            ),
             Self::Unauthorized => "A valid bearer token is required.".into(),
             Self::Forbidden(detail) => (*detail).into(),
             Self::NotFound => "The resource does not exist.".into(),
@@ -156,6 +168,14 @@ impl ApiError {
             request_id: current_request_id(),
             errors: match self {
                 Self::Validation(errors) => errors.clone(),
+                Self::Quality(findings) => findings
+                    .iter()
+                    .map(|f| FieldError::new(f.field(), f.message.clone()))
+                    .collect(),
+                _ => Vec::new(),
+            },
+            findings: match self {
+                Self::Quality(findings) => findings.clone(),
                 _ => Vec::new(),
             },
         }
@@ -166,7 +186,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) | Self::Quality(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound | Self::RouteNotFound => StatusCode::NOT_FOUND,
@@ -225,6 +245,7 @@ impl From<AppError> for ApiError {
         match error {
             AppError::Malformed(detail) => Self::BadRequest(detail),
             AppError::Validation(errors) => Self::Validation(errors),
+            AppError::Quality(findings) => Self::Quality(findings),
             AppError::Denied(_) => Self::Forbidden("Your role does not allow this operation."),
             AppError::NotFound => Self::NotFound,
             AppError::Conflict(detail) => Self::Conflict(detail),

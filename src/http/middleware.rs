@@ -161,6 +161,7 @@ fn generic_problem(status: StatusCode, id: &str) -> Problem {
         detail: format!("{title}."),
         request_id: Some(id.to_owned()),
         errors: Vec::new(),
+        findings: Vec::new(),
     }
 }
 

@@ -42,6 +42,7 @@ pub const NO_CONTROL_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
         (name = "requisitions", description = "Internal openings, synced from the ATS or created by HR"),
         (name = "applications", description = "Candidacies and decisions"),
         (name = "feedback", description = "Structured feedback and its HR review workflow"),
+        (name = "quality", description = "Quality checks of feedback: findings while writing and at submit, the tenant's phrases"),
         (name = "me", description = "The caller's own records: applications, released feedback, the development plan, follow-ups"),
         (name = "follow-ups", description = "Follow-up conversations the candidates asked for"),
         (name = "audit", description = "The append-only audit trail"),

@@ -15,6 +15,9 @@ use crate::auth::policy::{Capability, Scope, MATRIX};
 const OMITTED_WHEN_EMPTY: &[(&str, &str)] = &[
     ("FeedbackView", "internal_notes"),
     ("FeedbackView", "review_comment"),
+    ("FeedbackView", "findings"),
+    ("Finding", "phrase"),
+    ("Problem", "findings"),
     ("ImprovementArea", "competency"),
     ("DevelopmentAction", "id"),
     ("DevelopmentAction", "description"),

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 
 use crate::domain::catalog::{CatalogKey, CatalogKind, EntryChange, NewEntry};
-use crate::domain::feedback::ReviewPolicy;
+use crate::domain::feedback::{QualityEnforcement, ReviewPolicy};
 use crate::domain::TenantId;
 
 use super::rows::CatalogEntry;
@@ -173,13 +173,17 @@ impl Db<'_> {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn review_policy(&mut self, tenant: &TenantId) -> StorageResult<ReviewPolicy> {
-        let skip = on_db!(self, c => sqlx::query_scalar::<_, bool>(
-                "select skip_hr_review from tenants where id = $1")
+        let row = on_db!(self, c => sqlx::query_as::<_, (bool, QualityEnforcement)>(
+                "select skip_hr_review, quality_enforcement from tenants where id = $1")
             .bind(tenant)
             .fetch_optional(&mut *c)
             .await)?;
+        let Some((skip_hr_review, quality_checks)) = row else {
+            return Ok(ReviewPolicy::default());
+        };
         Ok(ReviewPolicy {
-            skip_hr_review: skip.unwrap_or(false),
+            skip_hr_review,
+            quality_checks,
         })
     }
 
@@ -189,16 +193,17 @@ impl Db<'_> {
         tenant: &TenantId,
         policy: ReviewPolicy,
     ) -> StorageResult<()> {
-        on_db!(self, c => sqlx::query("update tenants set skip_hr_review = $2 where id = $1")
+        on_db!(self, c => sqlx::query(
+                "update tenants set skip_hr_review = $2, quality_enforcement = $3 where id = $1")
             .bind(tenant)
             .bind(policy.skip_hr_review)
+            .bind(policy.quality_checks)
             .execute(&mut *c)
             .await
             .map(|_| ()))?;
         Ok(())
     }
 
-    /// Months after the decision that the tenant keeps an application; `None`: indefinitely.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn retention_policy(&mut self, tenant: &TenantId) -> StorageResult<Option<u32>> {
         let months = on_db!(self, c => sqlx::query_scalar::<_, Option<i32>>(

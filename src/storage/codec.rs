@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::domain::candidate::{Addressee, FollowUpStatus, ProgressStatus};
 use crate::domain::catalog::CatalogKey;
 use crate::domain::events::EventType;
-use crate::domain::feedback::{FeedbackAction, FeedbackStatus};
+use crate::domain::feedback::{FeedbackAction, FeedbackStatus, QualityEnforcement};
 use crate::domain::hiring::{
     ApplicationStatus, ExternalRef, RequisitionAction, RequisitionStatus, Stage,
 };
@@ -85,6 +85,7 @@ name_codec!(
     EventType,
     DisabledReason,
     DeliveryState,
+    QualityEnforcement,
 );
 
 /// String ids stored as their text; decoding parses them again.

@@ -460,6 +460,29 @@ async fn probe(
             | Operation::UpdateReportSettings,
             _,
         ) => return None,
+        (Operation::CheckDraft, Own) => Probe::new(Method::POST, "/v1/feedback/checks", Expect::Status(200))
+            .body(json!({"document": {"summary": "Thank you for applying."}})),
+        (Operation::CheckDraft, _) => return None,
+        (Operation::ReadFeedbackChecks, r) => Probe::new(
+            Method::GET,
+            format!("/v1/feedback/{}/checks", id(feedback_for(world, r))),
+            object_expect(r, 200),
+        ),
+        (Operation::ReadQualityPhrases, Own) => Probe::new(Method::GET, "/v1/quality-phrases", Expect::Status(200)),
+        (Operation::UpdateQualityPhrases, Own) => {
+            let current = app.get_as(&Caller::hr("H1"), "/v1/quality-phrases").await;
+            let tag = current.headers()["etag"].to_str().expect("etag").trim_matches('"').to_owned();
+            let settings: Value = current.json().await.expect("json");
+            Probe::new(Method::PUT, "/v1/quality-phrases", Expect::Status(200))
+                .body(settings)
+                .if_match(&json!(tag.parse::<i64>().expect("version")))
+        }
+        (Operation::ListBuiltinPhrases, Own) => {
+            Probe::new(Method::GET, "/v1/quality-phrases/builtin", Expect::Status(200))
+        }
+        (Operation::ReadQualityPhrases | Operation::UpdateQualityPhrases | Operation::ListBuiltinPhrases, _) => {
+            return None
+        }
         (Operation::ReadReviewPolicy, Own) => Probe::new(Method::GET, "/v1/review-policy", Expect::Status(200)),
         (Operation::UpdateReviewPolicy, Own) => {
             Probe::new(Method::PUT, "/v1/review-policy", Expect::Status(200)).body(json!({"skip_hr_review": false}))

@@ -26,6 +26,7 @@ mod identity;
 mod noop;
 mod openapi;
 mod privacy;
+mod quality;
 mod reports;
 mod sync;
 mod tenancy;

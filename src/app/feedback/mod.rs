@@ -3,11 +3,13 @@
 //! conditional update with its workflow event, audit event and (on release and amendment) a
 //! revision snapshot in one transaction.
 
+mod quality;
 mod workflow;
 
 use chrono::{DateTime, Utc};
 
 use crate::auth::policy::{HiringView, Operation};
+use crate::domain::feedback::quality::Finding;
 use crate::domain::feedback::{
     internal_notes, AllowedKeys, FeedbackAction, FeedbackDocument, FeedbackStatus, ReviewPolicy,
 };
@@ -146,14 +148,22 @@ impl FeedbackUseCases<'_> {
         Ok(page)
     }
 
-    pub async fn get(&self, principal: &Principal, id: FeedbackId) -> AppResult<Feedback> {
+    /// The feedback with what the quality checks find on it (the review view).
+    pub async fn get(
+        &self,
+        principal: &Principal,
+        id: FeedbackId,
+    ) -> AppResult<(Feedback, Vec<Finding>)> {
         authorize(principal, Operation::ReadFeedback)?;
         let mut connection = self.0.connection(principal.tenant()).await?;
         let mut db = connection.db();
         let feedback = visible(&mut db, principal, id).await?;
         let read = [(feedback.id.to_string(), &feedback.candidate_id)];
         audit_reads(&mut db, principal, "feedback.read", "feedback", read).await?;
-        Ok(feedback)
+        let findings = quality::Checker::load(&mut db, principal)
+            .await?
+            .check(&feedback.document.0, &feedback.internal_notes);
+        Ok((feedback, findings))
     }
 
     /// The workflow log and every released revision (HR).
@@ -203,7 +213,10 @@ impl FeedbackUseCases<'_> {
             principal,
             "review_policy.update",
             &("tenant", tenant.to_string(), None),
-            serde_json::json!({"skip_hr_review": policy.skip_hr_review}),
+            serde_json::json!({
+                "skip_hr_review": policy.skip_hr_review,
+                "quality_checks": policy.quality_checks,
+            }),
         )
         .await?;
         tx.commit().await?;

@@ -4,13 +4,17 @@
 //! transaction.
 
 use crate::auth::policy::Operation;
+use std::collections::BTreeMap;
+
+use crate::domain::feedback::quality::{counts, FindingCode, Severity};
 use crate::domain::feedback::{
-    transition, FeedbackAction, FeedbackDocument, FeedbackStatus, ReviewPolicy,
+    transition, FeedbackAction, FeedbackDocument, FeedbackStatus, QualityEnforcement, ReviewPolicy,
 };
 use crate::domain::hiring::ApplicationStatus;
 use crate::domain::{bounded_text, Checked, FeedbackId, Precondition, Principal};
-use crate::storage::{now, Connection, Feedback, FeedbackUpdate};
+use crate::storage::{now, CheckedAt, Connection, Feedback, FeedbackUpdate};
 
+use super::quality::Checker;
 use super::{checked, under_document, visible, Amendment, Draft, FeedbackUseCases};
 use crate::app::{authorize, expected_version, record, AppError, AppResult, ATTEMPTS};
 
@@ -26,6 +30,8 @@ struct Step<'a> {
     policy: ReviewPolicy,
     /// A release's business days since the decision (the timeliness report's figure).
     release_days: Option<u32>,
+    /// The quality findings per code to keep (at submit and at release).
+    findings: Option<(CheckedAt, BTreeMap<FindingCode, u32>)>,
 }
 
 impl Step<'_> {
@@ -38,6 +44,7 @@ impl Step<'_> {
             comment: None,
             policy: ReviewPolicy::default(),
             release_days: None,
+            findings: None,
         }
     }
 }
@@ -91,25 +98,37 @@ impl FeedbackUseCases<'_> {
         outcome(stepped, FeedbackAction::Edit)
     }
 
-    /// Submits for HR review; needs a reason, a summary and a development action. With the
-    /// tenant's `skip_hr_review`, submitting approves.
+    /// Submits for HR review; needs a reason, a summary and a development action, and no
+    /// `error` finding of the quality checks unless the tenant's review policy is warn-only.
+    /// With the tenant's `skip_hr_review`, submitting approves.
     pub async fn submit(&self, principal: &Principal, id: FeedbackId) -> AppResult<Feedback> {
         authorize(principal, Operation::SubmitFeedback)?;
         let mut connection = self.0.connection(principal.tenant()).await?;
         let policy = connection.db().review_policy(principal.tenant()).await?;
-        // The completeness check and the submit apply to the same version: an edit in between
-        // makes the submit stale, and the check runs again on the new content.
+        let checker = Checker::load(&mut connection.db(), principal).await?;
+        // The checks and the submit apply to the same version: an edit in between makes the
+        // submit stale, and the checks run again on the new content.
         for _ in 0..ATTEMPTS {
             let current = visible(&mut connection.db(), principal, id).await?;
+            let found = checker.check(&current.document.0, &current.internal_notes);
             if current.status.is_editable() {
                 let missing = under_document(current.document.0.completeness());
                 if !missing.is_empty() {
                     return Err(AppError::Validation(missing));
                 }
+                let errors: Vec<_> = found
+                    .iter()
+                    .filter(|f| f.severity == Severity::Error)
+                    .cloned()
+                    .collect();
+                if !errors.is_empty() && policy.quality_checks == QualityEnforcement::Block {
+                    return Err(AppError::Quality(errors));
+                }
             }
             let step = Step {
                 policy,
                 expected_version: Some(current.version),
+                findings: Some((CheckedAt::Submit, counts(&found))),
                 ..Step::new(FeedbackAction::Submit)
             };
             match apply(&mut connection, principal, current, &step).await? {
@@ -179,8 +198,11 @@ impl FeedbackUseCases<'_> {
         let release_days = application.decided_at.map(|decided| {
             policy.business_days_between(policy.local_day(decided), policy.local_day(now()))
         });
+        let checker = Checker::load(&mut connection.db(), principal).await?;
+        let found = checker.check(&current.document.0, &current.internal_notes);
         let step = Step {
             release_days,
+            findings: Some((CheckedAt::Release, counts(&found))),
             ..Step::new(FeedbackAction::Release)
         };
         match apply(&mut connection, principal, current, &step).await? {
@@ -298,6 +320,9 @@ async fn apply(
             comment: step.comment,
         };
         db.record_step(tenant, &next, update).await?;
+        if let Some((at, counts)) = &step.findings {
+            db.record_findings(tenant, next.id, *at, counts).await?;
+        }
         if step.action == FeedbackAction::Release {
             let released_at = next.released_at.unwrap_or(next.updated_at);
             db.record_release(tenant, next.application_id, released_at, step.release_days)

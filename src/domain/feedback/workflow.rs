@@ -64,6 +64,8 @@ impl FeedbackAction {
 pub struct ReviewPolicy {
     /// Submitting approves at once (no HR review step).
     pub skip_hr_review: bool,
+    /// Whether `error` findings of the quality checks refuse a submit.
+    pub quality_checks: super::quality::QualityEnforcement,
 }
 
 /// The workflow: where `action` takes feedback that is `from`.
@@ -96,9 +98,11 @@ mod tests {
 
     const REVIEW: ReviewPolicy = ReviewPolicy {
         skip_hr_review: false,
+        quality_checks: crate::domain::feedback::QualityEnforcement::Block,
     };
     const SKIP: ReviewPolicy = ReviewPolicy {
         skip_hr_review: true,
+        quality_checks: crate::domain::feedback::QualityEnforcement::Block,
     };
 
     #[test]

@@ -1,6 +1,7 @@
 //! `/v1/feedback`: the structured feedback a hiring manager writes and HR reviews, returns,
 //! approves, releases and amends; and `/v1/review-policy`, the tenant's review setting.
 
+mod checks;
 mod views;
 mod workflow;
 
@@ -16,7 +17,7 @@ use crate::storage::Feedback;
 use super::error::{ApiResult, Problem, PROBLEM_JSON};
 use super::extract::{Body, IdempotencyKey};
 use super::pagination::PageParams;
-use super::respond::{created, once};
+use super::respond::{created, document, once, stored};
 use super::AppState;
 
 use views::{
@@ -36,6 +37,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(workflow::release_feedback)
         .service(workflow::amend_feedback)
         .service(feedback_history)
+        .service(checks::check_draft)
+        .service(checks::feedback_checks)
+        .service(checks::get_quality_phrases)
+        .service(checks::set_quality_phrases)
+        .service(checks::builtin_phrases)
         .service(get_review_policy)
         .service(set_review_policy);
 }
@@ -112,7 +118,8 @@ async fn list_feedback(
     }))
 }
 
-/// Read feedback (its requisition's hiring managers, HR).
+/// Read feedback (its requisition's hiring managers, HR), with what the quality checks find
+/// on it.
 #[utoipa::path(
     tag = "feedback",
     params(FeedbackPath),
@@ -124,8 +131,16 @@ async fn get_feedback(
     principal: Principal,
     path: web::Path<FeedbackPath>,
 ) -> ApiResult<HttpResponse> {
-    let feedback = state.app.feedback().get(&principal, path.id).await?;
-    Ok(workflow::respond(&feedback, &principal))
+    let (feedback, findings) = state.app.feedback().get(&principal, path.id).await?;
+    let view = FeedbackView {
+        findings: Some(findings),
+        ..FeedbackView::new(&feedback, &principal)
+    };
+    let location = format!("/v1/feedback/{}", feedback.id);
+    Ok(stored(
+        &document(StatusCode::OK, &view, feedback.version, Some(location)),
+        false,
+    ))
 }
 
 /// The workflow log (who did what, when) and every released revision (HR).
@@ -157,6 +172,7 @@ async fn get_review_policy(
     let policy = state.app.feedback().review_policy(&principal).await?;
     Ok(web::Json(ReviewPolicyView {
         skip_hr_review: policy.skip_hr_review,
+        quality_checks: policy.quality_checks,
     }))
 }
 
@@ -174,6 +190,7 @@ async fn set_review_policy(
 ) -> ApiResult<web::Json<ReviewPolicyView>> {
     let policy = ReviewPolicy {
         skip_hr_review: body.skip_hr_review,
+        quality_checks: body.quality_checks,
     };
     let policy = state
         .app
@@ -182,5 +199,6 @@ async fn set_review_policy(
         .await?;
     Ok(web::Json(ReviewPolicyView {
         skip_hr_review: policy.skip_hr_review,
+        quality_checks: policy.quality_checks,
     }))
 }

@@ -7,7 +7,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::app::FeedbackHistory as History;
 use crate::auth::policy;
-use crate::domain::feedback::{FeedbackAction, FeedbackDocument, FeedbackStatus};
+use crate::domain::feedback::quality::Finding;
+use crate::domain::feedback::{
+    FeedbackAction, FeedbackDocument, FeedbackStatus, QualityEnforcement,
+};
 use crate::domain::{non_null, ApplicationId, EmployeeId, FeedbackId, Principal, RequisitionId};
 use crate::storage::{Feedback, FeedbackEvent, FeedbackRevision, ResponseToStore};
 
@@ -47,6 +50,10 @@ pub struct FeedbackView {
     pub due_at: Option<DateTime<Utc>>,
     /// When the candidate last asked for their feedback.
     pub requested_at: Option<DateTime<Utc>>,
+    /// What the quality checks find on it now (when the feedback is read on its own: the
+    /// review view; not in lists or workflow answers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<Vec<Finding>>,
 }
 
 impl FeedbackView {
@@ -73,6 +80,7 @@ impl FeedbackView {
             due_date: feedback.feedback_due_date,
             due_at: feedback.feedback_due_at,
             requested_at: feedback.feedback_requested_at,
+            findings: None,
         }
     }
 
@@ -205,6 +213,10 @@ impl From<History> for FeedbackHistory {
 pub struct ReviewPolicyView {
     /// When true, submitting approves at once (no HR review step).
     pub skip_hr_review: bool,
+    /// What `error` findings of the quality checks do to a submit: `block` refuses it (422,
+    /// listing them; the default), `warn_only` lets it through.
+    #[serde(default)]
+    pub quality_checks: QualityEnforcement,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
