@@ -2,14 +2,16 @@
 # The benchmark: Debrief (release build, PostgreSQL) under wrk beside pgbench running the
 # equivalent SQL on the same database in the same run, plus the same read on SQLite, a paced
 # run at half the saturating rate, review-queue pages at 10 000 and 1 000 000 rows, ES256
-# tokens against HS256, server RSS and start-to-ready time. Writes bench/results/<date>.md and
-# prints the table. See docs/performance.md.
+# tokens against HS256, server RSS and start-to-ready time; HR's reports over a tenant of
+# 1 000 000 rejections beside the scan of the same rows, and HR's overdue queue at 10 000 and
+# 1 000 000 rows. Writes bench/results/<date>.md and prints the table. See docs/performance.md.
 #
 # Settings (environment): BENCH_POSTGRES_URL (an admin URL, default the local trust-auth
 # server), BENCH_DB (debrief_bench; kept between runs, BENCH_RESEED=1 rebuilds it),
 # BENCH_DURATION (seconds per measurement, 15), BENCH_CONNECTIONS (16), BENCH_LARGE (rows of
 # the large review queue, 1000000), BENCH_BIN (a binary to measure instead of building the
-# release binary of this checkout: to compare two builds in one session).
+# release binary of this checkout: to compare two builds in one session), BENCH_ONLY=reports
+# (only the reports and the overdue queue) or overdue (only the overdue queue).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -19,9 +21,12 @@ DB=${BENCH_DB:-debrief_bench}
 DURATION=${BENCH_DURATION:-15}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 THREADS=2
+ONLY=${BENCH_ONLY:-all}
 EMPLOYEES=20000 RELEASED=100000 DRAFTS=10000 SUBMITTED=5000
 SMALL=10000 LARGE=${BENCH_LARGE:-1000000}
-SEED_VERSION="2026-11-25.1 $EMPLOYEES $RELEASED $DRAFTS $SUBMITTED $SMALL $LARGE"
+# The reports' tenant: LARGE rejections, nine in ten with released feedback.
+REPORTS_RELEASED=$((LARGE * 9 / 10)) REPORTS_OPEN=$((LARGE / 20))
+SEED_VERSION="2026-12-03.1 $EMPLOYEES $RELEASED $DRAFTS $SUBMITTED $SMALL $LARGE"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/debrief-target}
 BIN=${BENCH_BIN:-$CARGO_TARGET_DIR/release/debrief}
 VENV=${BENCH_VENV:-/var/tmp/debrief-bench-venv}
@@ -55,9 +60,10 @@ SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=' | head -c 48)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export DEBRIEF_LISTEN="127.0.0.1:$PORT" DEBRIEF_DATA_DIR="$WORK/data" DEBRIEF_LOG_FORMAT=json \
   DEBRIEF_LOG_FILTER=warn DEBRIEF_AUTH_ISSUER=debrief-bench DEBRIEF_AUTH_AUDIENCE=debrief \
-  DEBRIEF_RETENTION_INTERVAL_SECS=0 \
+  DEBRIEF_RETENTION_INTERVAL_SECS=0 DEBRIEF_REMINDER_INTERVAL_SECS=0 \
   DEBRIEF_RATE_LIMIT_READS_PER_MINUTE=10000000 DEBRIEF_RATE_LIMIT_WRITES_PER_MINUTE=10000000
-# (rate limits stay on, so their cost is measured, but far above what wrk sends per caller)
+# (rate limits stay on, so their cost is measured, but far above what wrk sends per caller;
+# no retention or reminder sweeps: the seeded history is a year old and mostly overdue)
 BASE="http://127.0.0.1:$PORT"
 
 start() { # $1: label; the database and key settings come from the environment
@@ -90,18 +96,21 @@ EOF
 # --- the dataset -------------------------------------------------------------------------------
 seeded=$(psql "$PG_URL" -Atqc "select version from bench_seed" 2>/dev/null || true)
 if [ "${BENCH_RESEED:-0}" = 1 ] || [ "$seeded" != "$SEED_VERSION" ]; then
-  step "Seeding $DB: $RELEASED released, $DRAFTS drafts, $SUBMITTED submitted over $EMPLOYEES employees; queues of $SMALL and $LARGE"
+  step "Seeding $DB: $RELEASED released, $DRAFTS drafts, $SUBMITTED submitted over $EMPLOYEES employees; queues of $SMALL and $LARGE; reports over $LARGE"
   psql "$PG_ADMIN" -qc "drop database if exists $DB with (force)" -c "create database $DB"
   export DEBRIEF_DATABASE_URL="$PG_URL" DEBRIEF_AUTH_HS256_SECRET="$SECRET"
   start seed
-  provision bench q10k q1m
+  provision bench q10k q1m r1m
   stop
-  for spec in "bench $RELEASED $DRAFTS $SUBMITTED" "q10k 0 0 $SMALL" "q1m 0 0 $LARGE"; do
-    read -r tenant released drafts submitted <<<"$spec"
+  for spec in "bench $RELEASED $DRAFTS $SUBMITTED 1" "q10k 0 0 $SMALL 1" "q1m 0 0 $LARGE 1" \
+              "r1m $REPORTS_RELEASED $REPORTS_OPEN $REPORTS_OPEN 0"; do
+    read -r tenant released drafts submitted revisions <<<"$spec"
     echo "  $tenant" >&2
     psql "$PG_URL" -q -v tenant="$tenant" -v employees="$EMPLOYEES" -v released="$released" \
-      -v drafts="$drafts" -v submitted="$submitted" -f bench/seed.sql
+      -v drafts="$drafts" -v submitted="$submitted" -v revisions="$revisions" -f bench/seed.sql
   done
+  # As autovacuum would in time: the visibility map lets index-only scans skip the heap.
+  psql "$PG_URL" -qc "vacuum (analyze) applications, feedback, requisitions, action_progress, feedback_acknowledgements"
   psql "$PG_URL" -qc "create table bench_seed (version text not null)" -c "insert into bench_seed values ('$SEED_VERSION')"
 fi
 psql "$PG_URL" -Atc "select 'feedback rows: ' || count(*) || ', database ' || pg_size_pretty(pg_database_size(current_database())) from feedback" >&2
@@ -115,7 +124,15 @@ CURSOR_KEY=$(psql "$PG_URL" -Atqc "insert into service_secrets (name, secret) va
 step "Tokens"
 "$VENV/bin/python" bench/tokens.py "$WORK/hs256" --alg HS256 --secret "$SECRET" --cursor-key "$CURSOR_KEY" --employees "$EMPLOYEES" \
   --released "$RELEASED" --drafts "$DRAFTS" --submitted "$SUBMITTED" \
-  --queue "bench:$((RELEASED + DRAFTS)):$SUBMITTED" --queue "q10k:0:$SMALL" --queue "q1m:0:$LARGE"
+  --queue "bench:$((RELEASED + DRAFTS)):$SUBMITTED" --queue "q10k:0:$SMALL" --queue "q1m:0:$LARGE" --queue "r1m:0:1"
+# HR's overdue queue from random positions: cursors over (due at, application id) of open rejections.
+for tenant in q10k q1m; do
+  psql "$PG_URL" -Atqc "select json_build_array(feedback_due_at, id) from applications
+                         where tenant_id = '$tenant' and feedback_released_at is null order by random() limit 2000" \
+    >"$WORK/overdue-positions-$tenant.txt"
+  "$VENV/bin/python" bench/tokens.py "$WORK/hs256" --cursor-key "$CURSOR_KEY" \
+    --sign "feedback-overdue:$WORK/overdue-positions-$tenant.txt:overdue-$tenant.txt"
+done
 "$VENV/bin/python" bench/tokens.py "$WORK/es256" --alg ES256 --key-out "$WORK/es256.pem" --cursor-key "$CURSOR_KEY" --employees "$EMPLOYEES" \
   --released "$RELEASED" --drafts 0 --submitted 0
 
@@ -148,6 +165,7 @@ step "PostgreSQL, HS256 tokens"
 export DEBRIEF_DATABASE_URL="$PG_URL" DEBRIEF_AUTH_HS256_SECRET="$SECRET"
 unset DEBRIEF_AUTH_PUBLIC_KEY_FILES
 start postgres
+if [ "$ONLY" = all ]; then
 debrief_load read read "$WORK/hs256";   pgbench_load read read
 debrief_load list list "$WORK/hs256";   pgbench_load list list
 debrief_load update update "$WORK/hs256"; pgbench_load update update
@@ -165,8 +183,24 @@ delay=$(python3 -c 'import sys; print(max(1, round(int(sys.argv[1]) * 1000 / (fl
 BENCH_DELAY_MS=$delay debrief_load read-half read "$WORK/hs256"
 echo "$delay" >"$RESULTS/read-half.delay-ms"
 echo $(( $(hwm_kb) )) >"$RESULTS/postgres.hwm-kb"
+fi
+
+step "PostgreSQL: HR's reports over $LARGE rejections, and the overdue queue"
+if [ "$ONLY" != overdue ]; then
+# Each report one request at a time, beside the scan of the same rows (pgbench, one client).
+"$VENV/bin/python" bench/reports.py "$BASE" "$WORK/hs256/hr-r1m.txt" "$RESULTS"
+pgbench -n -M prepared -c 1 -t 1 -D tenant=r1m -f bench/pgbench/report-scan.sql "$PG_URL" >/dev/null 2>&1
+pgbench -n -M prepared -c 1 -t 5 -D tenant=r1m -f bench/pgbench/report-scan.sql "$PG_URL" >"$RESULTS/report-scan.txt" 2>&1
+echo "  pgbench  report-scan: $(grep -E '^latency average' "$RESULTS/report-scan.txt")" >&2
+echo $(( $(hwm_kb) )) >"$RESULTS/postgres-reports.hwm-kb"
+fi
+for size in 10k 1m; do
+  BENCH_PATH="/v1/feedback-due?overdue=true&limit=50" BENCH_HR=hr-q$size.txt BENCH_CURSORS=overdue-q$size.txt \
+    debrief_load overdue-$size queue "$WORK/hs256"
+done
 stop
 
+if [ "$ONLY" = all ]; then
 step "PostgreSQL, ES256 tokens"
 unset DEBRIEF_AUTH_HS256_SECRET
 export DEBRIEF_AUTH_PUBLIC_KEY_FILES="$WORK/es256.pem" DEBRIEF_AUTH_ALGORITHMS=ES256
@@ -185,10 +219,11 @@ start sqlite
 debrief_load read-sqlite read "$WORK/hs256"
 echo $(( $(hwm_kb) )) >"$RESULTS/sqlite.hwm-kb"
 stop
+fi
 
 step "Report"
 mkdir -p bench/results
-REPORT="bench/results/$(date -u +%Y-%m-%d).md"
+REPORT="bench/results/$(date -u +%Y-%m-%d)$([ "$ONLY" != all ] && echo "-$ONLY").md"
 python3 bench/report.py "$RESULTS" "$DURATION" "$CONNECTIONS" "$THREADS" >"$REPORT"
 cat "$REPORT"
 echo "written to $REPORT (raw results in $RESULTS)" >&2

@@ -4,21 +4,39 @@
 --   released   released feedback documents (with their revision-1 snapshot)
 --   drafts     drafts, being written by their requisition's hiring manager
 --   submitted  submitted feedback, waiting in HR's review queue
+--   revisions  1: released documents get their revision-1 snapshot; 0: not (the reports'
+--              tenant, which no scenario reads a revision of)
 -- Requisition r has hiring manager M<r> and 50 applications; feedback n belongs to candidate
 -- E<n mod employees> on requisition n/50. Ids are md5-derived, so the bench's clients compute
 -- the same ones (bench/tokens.py). A document is about 2 KB of JSON, with assessments and
 -- development actions. Every third released document has progress, every fourth an
 -- acknowledgement.
+-- Rejection n was decided 20 + n mod 340 days ago (a year of history, for the reports), its
+-- feedback due 14 calendar days later (10 business days), and released feedback took
+-- 1 + n mod 15 business days (on time when at most 10); every seventh open rejection was
+-- asked about by its candidate five days ago. Reasons vary by n mod 3.
 \set ON_ERROR_STOP on
 begin;
 create temp table params on commit drop as
     select :'tenant'::text as t, :employees::int as employees, :released::int as released,
            :drafts::int as drafts, :submitted::int as submitted,
-           (:released::int + :drafts::int + :submitted::int) as total;
+           (:released::int + :drafts::int + :submitted::int) as total, :revisions::int as revisions;
+
+create function pg_temp.bench_decided(n int) returns timestamptz language sql stable as $$
+    select date_trunc('hour', now()) - (20 + n % 340) * interval '1 day' + (n % 9) * interval '1 hour'
+$$;
+create function pg_temp.bench_due_date(n int) returns date language sql stable as $$
+    select (pg_temp.bench_decided(n) at time zone 'UTC')::date + 14
+$$;
+create function pg_temp.bench_released(n int) returns timestamptz language sql stable as $$
+    select pg_temp.bench_decided(n) + ((1 + n % 15) + 2 * ((1 + n % 15) / 5)) * interval '1 day'
+$$;
 
 create function pg_temp.bench_document(t text, n int) returns jsonb language sql immutable as $$
     select jsonb_build_object(
-        'reasons', jsonb_build_array('skills_gap', 'experience_gap'),
+        'reasons', (array[jsonb_build_array('skills_gap', 'experience_gap'),
+                          jsonb_build_array('experience_gap'),
+                          jsonb_build_array('stronger_candidate', 'skills_gap')])[1 + n % 3],
         'assessments', (select jsonb_agg(jsonb_build_object(
                 'competency', c,
                 'level', (array['not_yet_demonstrated', 'developing', 'proficient', 'strong'])[1 + (n + i) % 4],
@@ -64,9 +82,16 @@ select t, md5(t || '-req-' || r)::uuid, 'hiring_manager', 'M' || r
 from params, generate_series(0, (total + 49) / 50 - 1) r;
 
 insert into applications (id, tenant_id, requisition_id, candidate_id, external_ref, status, stage_reached,
-                          decided_at, decided_by, version, created_at, updated_at)
+                          decided_at, decided_by, version, created_at, updated_at,
+                          feedback_due_date, feedback_due_at, feedback_requested_at,
+                          feedback_release_business_days, feedback_released_at)
 select md5(t || '-app-' || n)::uuid, t, md5(t || '-req-' || (n / 50))::uuid, 'E' || (n % employees), null,
-       'rejected', 'final', now() - interval '90 days', 'H1', 2, now() - interval '110 days', now() - interval '90 days'
+       'rejected', 'final', pg_temp.bench_decided(n), 'H1', 2, pg_temp.bench_decided(n) - interval '20 days',
+       pg_temp.bench_decided(n),
+       pg_temp.bench_due_date(n), (pg_temp.bench_due_date(n) + 1)::timestamp at time zone 'UTC',
+       case when n >= released and n % 7 = 0 then now() - interval '5 days' end,
+       case when n < released then 1 + n % 15 end,
+       case when n < released then pg_temp.bench_released(n) end
 from params, generate_series(0, total - 1) n;
 
 insert into feedback (id, tenant_id, application_id, requisition_id, candidate_id, author_id, status, revision,
@@ -78,13 +103,13 @@ select md5(t || '-fb-' || n)::uuid, t, md5(t || '-app-' || n)::uuid, md5(t || '-
        pg_temp.bench_document(t, n),
        'Panel split 3-1; the deciding factor was senior stakeholder experience.', null,
        case when n < released then 4 else 1 end,
-       now() - interval '89 days', now() - interval '80 days' + n * interval '1 second',
-       case when n < released then now() - interval '80 days' + n * interval '1 second' end
+       pg_temp.bench_decided(n) + interval '1 hour', now() - interval '80 days' + n * interval '1 second',
+       case when n < released then pg_temp.bench_released(n) end
 from params, generate_series(0, total - 1) n;
 
 insert into feedback_revisions (feedback_id, revision, tenant_id, document, internal_notes, note, created_by, created_at)
 select f.id, 1, f.tenant_id, f.document, f.internal_notes, null, 'H1', f.released_at
-from feedback f, params where f.tenant_id = t and f.status = 'released';
+from feedback f, params where f.tenant_id = t and f.status = 'released' and revisions = 1;
 
 insert into action_progress (feedback_id, action_id, tenant_id, status, note, updated_at)
 select md5(t || '-fb-' || n)::uuid, md5(t || '-act-' || n || '-1')::uuid, t, 'in_progress',

@@ -1,10 +1,14 @@
 """Writes the bench clients' inputs: tokens and the ids bench/seed.sql generated.
 
 usage: tokens.py OUT_DIR --alg HS256|ES256 [--secret S | --key-out PEM_PATH] [dataset sizes]
+       tokens.py OUT_DIR --cursor-key K --sign LIST:POSITIONS_FILE:OUT_NAME
+
 
 Files (one item per line): employees.txt (token of E<i> on line i), managers.txt (M<r>),
 hr.txt, released.txt (feedback id of released n), drafts.txt ("<id> <manager index>"),
-hr-<tenant>.txt and cursors-<tenant>.txt (review-queue cursors at random positions).
+hr-<tenant>.txt and cursors-<tenant>.txt (review-queue cursors at random positions). With
+--sign, only OUT_NAME: a cursor of list LIST for each position (one JSON value a line) of
+POSITIONS_FILE.
 """
 
 import argparse
@@ -77,14 +81,26 @@ def main():
     p.add_argument("--key-out")
     p.add_argument("--cursor-key", default="", help="the service's cursor-hmac secret")
     p.add_argument("--tenant", default="bench")
-    p.add_argument("--employees", type=int, required=True)
-    p.add_argument("--released", type=int, required=True)
-    p.add_argument("--drafts", type=int, required=True)
-    p.add_argument("--submitted", type=int, required=True)
+    p.add_argument("--employees", type=int)
+    p.add_argument("--released", type=int)
+    p.add_argument("--drafts", type=int)
+    p.add_argument("--submitted", type=int)
+    p.add_argument("--sign", help="LIST:POSITIONS_FILE:OUT_NAME: cursors for the positions of a file")
     p.add_argument("--queue", action="append", default=[],
                    help="tenant:first:count: HR token and cursors at random positions of that tenant's queue")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
+    if a.sign:
+        list_name, positions, out_name = a.sign.split(":", 2)
+        with open(positions) as source, open(os.path.join(a.out, out_name), "w") as target:
+            for line in source:
+                if line.strip():
+                    # The service signs serde_json's compact form of the position.
+                    position = json.dumps(json.loads(line), separators=(",", ":"))
+                    target.write(cursor(a.cursor_key, list_name, position) + "\n")
+        return
+    if None in (a.employees, a.released, a.drafts, a.submitted):
+        p.error("--employees, --released, --drafts and --submitted are required")
     signer = Signer(a.alg, a.secret, a.key_out)
     t = a.tenant
     total = a.released + a.drafts + a.submitted
