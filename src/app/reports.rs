@@ -95,10 +95,14 @@ impl Reports<'_> {
         let request = request?;
         let mut connection = self.0.connection(principal.tenant()).await?;
         let mut db = connection.db();
-        let resolved = resolve(&mut db, principal, &request).await?;
-        let rows = db
-            .timeliness_report(principal.tenant(), &resolved.scope, resolved.now)
-            .await?;
+        let (resolved, rows) = tuned(&mut db, async |db| {
+            let resolved = resolve(db, principal, &request).await?;
+            let rows = db
+                .timeliness_report(principal.tenant(), &resolved.scope, resolved.now)
+                .await?;
+            Ok((resolved, rows))
+        })
+        .await?;
         let (total, groups) = by_department(&rows, |r| r.department.is_none());
         let counts: Vec<i64> = groups.iter().map(|r| r.candidates).collect();
         let hidden = hidden_groups(&resolved, total.map_or(0, |t| t.candidates), &counts);
@@ -137,10 +141,14 @@ impl Reports<'_> {
         let request = request?;
         let mut connection = self.0.connection(principal.tenant()).await?;
         let mut db = connection.db();
-        let resolved = resolve(&mut db, principal, &request).await?;
-        let rows = db
-            .outcomes_report(principal.tenant(), &resolved.scope, resolved.today)
-            .await?;
+        let (resolved, rows) = tuned(&mut db, async |db| {
+            let resolved = resolve(db, principal, &request).await?;
+            let rows = db
+                .outcomes_report(principal.tenant(), &resolved.scope, resolved.today)
+                .await?;
+            Ok((resolved, rows))
+        })
+        .await?;
         let (total, groups) = by_department(&rows, |r| r.department.is_none());
         let counts: Vec<i64> = groups.iter().map(|r| r.candidates).collect();
         let hidden = hidden_groups(&resolved, total.map_or(0, |t| t.candidates), &counts);
@@ -170,10 +178,14 @@ impl Reports<'_> {
         let request = request?;
         let mut connection = self.0.connection(principal.tenant()).await?;
         let mut db = connection.db();
-        let resolved = resolve(&mut db, principal, &request).await?;
-        let rows = db
-            .reasons_report(principal.tenant(), &resolved.scope)
-            .await?;
+        let (resolved, rows) = tuned(&mut db, async |db| {
+            let resolved = resolve(db, principal, &request).await?;
+            let rows = db
+                .reasons_report(principal.tenant(), &resolved.scope)
+                .await?;
+            Ok((resolved, rows))
+        })
+        .await?;
         let (total, mut items) = totals(rows);
         items.sort_by(|a, b| b.feedback.cmp(&a.feedback).then(a.item.cmp(&b.item)));
         let counts: Vec<i64> = items.iter().map(|r| r.candidates).collect();
@@ -210,10 +222,14 @@ impl Reports<'_> {
         let request = request?;
         let mut connection = self.0.connection(principal.tenant()).await?;
         let mut db = connection.db();
-        let resolved = resolve(&mut db, principal, &request).await?;
-        let rows = db
-            .competencies_report(principal.tenant(), &resolved.scope)
-            .await?;
+        let (resolved, rows) = tuned(&mut db, async |db| {
+            let resolved = resolve(db, principal, &request).await?;
+            let rows = db
+                .competencies_report(principal.tenant(), &resolved.scope)
+                .await?;
+            Ok((resolved, rows))
+        })
+        .await?;
         let (total, items) = totals(rows);
         Ok(CompetencyGapsReport {
             total: Count::new(
@@ -224,6 +240,18 @@ impl Reports<'_> {
             scope: resolved.view,
         })
     }
+}
+
+/// Runs a report's statements on a session tuned for aggregation (`Db::report_session`), and
+/// gives the connection back untuned whatever the report gave.
+async fn tuned<T>(
+    db: &mut Db<'_>,
+    report: impl AsyncFnOnce(&mut Db<'_>) -> AppResult<T>,
+) -> AppResult<T> {
+    db.report_session(true).await?;
+    let result = report(db).await;
+    db.report_session(false).await?;
+    result
 }
 
 /// Reads k and the deadline policy, resolves the period in the tenant's time zone, and asks

@@ -17,6 +17,7 @@ backend_tests!(
     reports_count_what_happened_and_show_no_group_of_fewer_than_k,
     k_at_its_edges_shows_a_group_of_k_and_hides_one_of_k_minus_one,
     reports_read_as_csv_with_a_header_row,
+    the_median_and_p90_are_nearest_ranks_of_the_business_days_to_release,
 );
 
 const FINANCE: [&str; 4] = ["RPT-F1", "RPT-F2", "RPT-F3", "RPT-F4"];
@@ -641,4 +642,99 @@ async fn reports_read_as_csv_with_a_header_row(backend: Backend) {
         .map(|r| r.expect("row")[3].to_owned())
         .collect();
     assert!(names.iter().any(|n| n == odd), "{names:?}");
+}
+
+/// Sets the business days an application's release took, as releasing that late would.
+async fn took(app: &TestApp, application: &Value, days: i32) {
+    use secrecy::ExposeSecret;
+    use sqlx::Connection;
+    let url = app.settings.database.url.expose_secret().to_owned();
+    let id = uuid::Uuid::parse_str(&id(application)).expect("uuid");
+    let sql = "update applications set feedback_release_business_days = $1 where id = $2";
+    if url.starts_with("sqlite") {
+        let mut c = sqlx::SqliteConnection::connect(&url)
+            .await
+            .expect("connect");
+        sqlx::query(sql)
+            .bind(days)
+            .bind(id)
+            .execute(&mut c)
+            .await
+            .expect("update");
+    } else {
+        let mut c = sqlx::PgConnection::connect(&url).await.expect("connect");
+        sqlx::query(sql)
+            .bind(days)
+            .bind(id)
+            .execute(&mut c)
+            .await
+            .expect("update");
+    }
+}
+
+async fn the_median_and_p90_are_nearest_ranks_of_the_business_days_to_release(backend: Backend) {
+    let app = spawn_app(backend).await;
+    const OPS: [(&str, i32); 10] = [
+        ("P-O0", 3),
+        ("P-O1", 1),
+        ("P-O2", 4),
+        ("P-O3", 1),
+        ("P-O4", 5),
+        ("P-O5", 9),
+        ("P-O6", 2),
+        ("P-O7", 6),
+        ("P-O8", 5),
+        ("P-O9", 3),
+    ];
+    const TAX: [(&str, i32); 5] = [
+        ("P-T0", 10),
+        ("P-T1", 10),
+        ("P-T2", 10),
+        ("P-T3", 10),
+        ("P-T4", 20),
+    ];
+    for (department, people) in [("Ops", &OPS[..]), ("Tax", &TAX[..])] {
+        for &(candidate, days) in people {
+            let story = app
+                .scenario()
+                .department(department)
+                .candidate(candidate)
+                .released()
+                .await;
+            took(&app, &story.application, days).await;
+        }
+    }
+    let timeliness = report(&app, "/v1/reports/timeliness").await;
+    let figures = |group: &Value| {
+        (
+            group["figures"]["released"].clone(),
+            group["figures"]["median_business_days_to_release"].clone(),
+            group["figures"]["p90_business_days_to_release"].clone(),
+        )
+    };
+    // Ops sorted: 1 1 2 3 3 4 5 5 6 9: the 5th is 3, the 9th 6.
+    assert_eq!(
+        figures(department(&timeliness, "Ops")),
+        (json!(10), json!(3), json!(6)),
+        "{timeliness}"
+    );
+    // Tax: 10 10 10 10 20: the 3rd is 10, the 5th 20.
+    assert_eq!(
+        figures(department(&timeliness, "Tax")),
+        (json!(5), json!(10), json!(20)),
+        "{timeliness}"
+    );
+    // All 15: the 8th is 5, the 14th 10.
+    assert_eq!(
+        figures(&timeliness["total"]),
+        (json!(15), json!(5), json!(10)),
+        "{timeliness}"
+    );
+    // One department's report is that department's figures.
+    let ops = report(&app, "/v1/reports/timeliness?department=Ops").await;
+    assert_eq!(
+        figures(&ops["total"]),
+        (json!(10), json!(3), json!(6)),
+        "{ops}"
+    );
 }
