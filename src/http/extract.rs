@@ -24,9 +24,18 @@ pub fn extractor_configs(
         limit: body_limit,
         timeout: body_timeout,
     };
-    // A path segment that does not parse names nothing that exists.
-    let path =
-        web::PathConfig::default().error_handler(|_: PathError, _req| ApiError::NotFound.into());
+    // A path segment that does not parse names nothing that exists; but a route written
+    // with that very segment (`/v1/feedback/checks` beside `PUT /v1/feedback/{id}`) exists,
+    // with other methods: 405.
+    let path = web::PathConfig::default().error_handler(|_: PathError, req| {
+        let allow = req
+            .app_data::<web::Data<AppState>>()
+            .and_then(|state| state.routes.literal_methods(req.path()));
+        match allow {
+            Some(allow) => ApiError::MethodNotAllowed { allow }.into(),
+            None => ApiError::NotFound.into(),
+        }
+    });
     let query = web::QueryConfig::default().error_handler(|error: QueryPayloadError, _req| {
         let detail = match error {
             QueryPayloadError::Deserialize(e) => format!("Invalid query string: {e}"),

@@ -80,7 +80,12 @@ pub async fn fallback(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    Err(match state.routes.allowed_methods(req.path()) {
+    // A route written as this very path wins over the patterns that would also match it.
+    let allow = state
+        .routes
+        .literal_methods(req.path())
+        .or_else(|| state.routes.allowed_methods(req.path()));
+    Err(match allow {
         Some(allow) => ApiError::MethodNotAllowed { allow },
         None => ApiError::RouteNotFound,
     })

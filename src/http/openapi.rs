@@ -439,4 +439,13 @@ impl RouteTable {
         methods.dedup();
         (!methods.is_empty()).then(|| methods.join(", "))
     }
+
+    /// The `Allow` value of a route written exactly as `path` (no parameter), if there is one:
+    /// `/v1/feedback/checks` beside `/v1/feedback/{id}`.
+    pub fn literal_methods(&self, path: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(def, _)| !def.is_prefix() && def.pattern() == Some(path))
+            .map(|(_, allow)| allow.clone())
+    }
 }

@@ -86,6 +86,15 @@ async fn a_draft_is_checked_without_being_saved(backend: Backend) {
         403,
     )
     .await;
+    // The path is a route of its own beside `/v1/feedback/{id}`: other methods are 405.
+    let put = app
+        .as_(&manager, Method::PUT, "/v1/feedback/checks")
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(put.headers()["allow"], "POST");
+    assert_problem(put, 405).await;
     let _ = story;
 }
 

@@ -27,7 +27,10 @@ use views::{
 pub use views::{FeedbackHistory, FeedbackView};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create_feedback)
+    // `/feedback/checks` before `/feedback/{id}`: actix matches the first resource whose
+    // pattern fits, so a `PUT /v1/feedback/checks` is 405 here, not an edit of feedback "checks".
+    cfg.service(checks::check_draft)
+        .service(create_feedback)
         .service(list_feedback)
         .service(get_feedback)
         .service(workflow::edit_feedback)
@@ -37,7 +40,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(workflow::release_feedback)
         .service(workflow::amend_feedback)
         .service(feedback_history)
-        .service(checks::check_draft)
         .service(checks::feedback_checks)
         .service(checks::get_quality_phrases)
         .service(checks::set_quality_phrases)
