@@ -11,7 +11,7 @@ use crate::domain::feedback::{DevelopmentAction, Horizon};
 use crate::domain::{ActionId, Checked, EmployeeId, FeedbackId, FollowUpId, Principal};
 use crate::storage::{
     now, Acknowledgement, ActionProgress, Db, FollowUp, FollowUpFilter, NewFollowUp, Released,
-    ReleasedFeedback, WithActivity,
+    ReleasedFeedback, Resource, WithActivity,
 };
 
 use super::idempotency::{create_once, Created, Once};
@@ -27,6 +27,8 @@ pub struct PlanItem {
     pub note: String,
     pub updated_at: Option<DateTime<Utc>>,
     pub urgency: Urgency,
+    /// The library resources the action names, in the action's order (retired ones too).
+    pub resources: Vec<Resource>,
 }
 
 /// The development plan: actions grouped by horizon, with what is due or overdue.
@@ -58,7 +60,13 @@ impl Plan {
                 .iter()
                 .find(|p| Some(p.action_id) == action.id);
             let status = recorded.map_or(ProgressStatus::NotStarted, |p| p.status);
+            let resources = action
+                .resources
+                .iter()
+                .filter_map(|id| feedback.resources.iter().find(|r| r.id == *id).cloned())
+                .collect();
             let item = PlanItem {
+                resources,
                 urgency: urgency(action.target_date, status, today),
                 status,
                 note: recorded.map(|p| p.note.clone()).unwrap_or_default(),

@@ -18,6 +18,7 @@ mod idempotency;
 mod privacy;
 pub mod reports;
 mod requisitions;
+mod resources;
 pub mod retention;
 pub mod seed;
 mod tenants;
@@ -46,6 +47,7 @@ pub use follow_ups::{Activity, FollowUps};
 pub use idempotency::{Created, Once};
 pub use privacy::{Privacy, SubjectExport, SubjectFeedback};
 pub use requisitions::{Requisitions, SyncItem, SYNC_MAX};
+pub use resources::{ResourceQuery, Resources};
 
 /// The application: the store and what the use cases share.
 pub struct App {
@@ -81,6 +83,10 @@ impl App {
 
     pub fn catalogs(&self) -> Catalogs<'_> {
         Catalogs(self)
+    }
+
+    pub fn resources(&self) -> Resources<'_> {
+        Resources(self)
     }
 
     pub fn requisitions(&self) -> Requisitions<'_> {

@@ -9,7 +9,7 @@ use crate::domain::privacy::ErasureReason;
 use crate::domain::{ApplicationId, Checked, EmployeeId, Principal, TenantId};
 use crate::storage::{
     now, Acknowledgement, ActionProgress, AuditEvent, AuditFilter, AuditRecord, Db, ErasureCounts,
-    Feedback, FollowUp, FollowUpFilter, LegalHold, NewEvent, SubjectApplication,
+    Feedback, FollowUp, FollowUpFilter, LegalHold, NewEvent, Resource, SubjectApplication,
 };
 
 use super::{actor, authorize, record, App, AppError, AppResult, FeedbackHistory};
@@ -34,6 +34,8 @@ pub struct SubjectExport {
     pub generated_at: DateTime<Utc>,
     pub applications: Vec<SubjectApplication>,
     pub feedback: Vec<SubjectFeedback>,
+    /// The library resources any revision of the subject's feedback names.
+    pub resources: Vec<Resource>,
     /// Every audit event about the subject, oldest first.
     pub audit_events: Vec<AuditEvent>,
 }
@@ -59,6 +61,19 @@ impl Privacy<'_> {
         for document in records.feedback {
             feedback.push(subject_feedback(&mut db, tenant, document).await?);
         }
+        let named: std::collections::HashSet<_> = feedback
+            .iter()
+            .flat_map(|f| {
+                let revisions = f.history.revisions.iter().map(|r| &r.document.0);
+                std::iter::once(&f.feedback.document.0).chain(revisions)
+            })
+            .flat_map(|document| document.resource_ids())
+            .collect();
+        let resources = if named.is_empty() {
+            Vec::new()
+        } else {
+            db.resources(tenant, &named).await?
+        };
         let audit_events = all_audit_events(&mut db, tenant, &subject).await?;
         if records.applications.is_empty() && feedback.is_empty() && audit_events.is_empty() {
             return Err(AppError::NotFound);
@@ -79,6 +94,7 @@ impl Privacy<'_> {
             generated_at: now(),
             applications: records.applications,
             feedback,
+            resources,
             audit_events,
         })
     }

@@ -160,6 +160,13 @@ impl CatalogKey {
     }
 }
 
+impl<'de> Deserialize<'de> for CatalogKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        Self::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
 /// Longest entry name.
 pub const NAME_MAX: usize = 120;
 /// Longest entry description.

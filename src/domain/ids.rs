@@ -166,6 +166,8 @@ uuid_id!(
     EventId,
     /// A webhook subscription.
     SubscriptionId,
+    /// A resource of the development library.
+    ResourceId,
     /// One attempt to deliver a webhook (or a test ping).
     AttemptId,
 );

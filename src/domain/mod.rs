@@ -11,10 +11,12 @@ pub mod events;
 pub mod feedback;
 pub mod hiring;
 mod ids;
+pub mod language;
 mod names;
 mod principal;
 pub mod privacy;
 pub mod reports;
+pub mod resources;
 mod text;
 pub mod webhooks;
 
@@ -23,7 +25,7 @@ use utoipa::ToSchema;
 
 pub use ids::{
     ActionId, ApplicationId, AttemptId, AuditEventId, EmployeeId, EventId, FeedbackId, FollowUpId,
-    RequisitionId, SubscriptionId, TenantId, EMPLOYEE_ID_PATTERN,
+    RequisitionId, ResourceId, SubscriptionId, TenantId, EMPLOYEE_ID_PATTERN,
 };
 pub use names::{Named, UnknownName};
 pub use principal::{Principal, Role};

@@ -19,6 +19,7 @@ use crate::storage::{FollowUp, ResponseToStore};
 use super::error::{ApiResult, Problem, PROBLEM_JSON};
 use super::extract::{whole_number, Body, IdempotencyKey};
 use super::pagination::{PageParams, Pager};
+use super::resources::PlanResourceView;
 use super::respond::{created, once};
 use super::views::{
     AcknowledgementView, CandidateFeedbackPage, CandidateFeedbackView, FollowUpPage, FollowUpView,
@@ -68,6 +69,8 @@ pub struct PlanItem {
     pub updated_at: Option<DateTime<Utc>>,
     /// `overdue` (target date passed, not done) or `due_soon` (within 30 days).
     pub urgency: Urgency,
+    /// The library resources of the action (its `resources`), retired ones too.
+    pub resources: Vec<PlanResourceView>,
 }
 
 impl From<PlannedAction> for PlanItem {
@@ -78,6 +81,7 @@ impl From<PlannedAction> for PlanItem {
             note: item.note,
             updated_at: item.updated_at,
             urgency: item.urgency,
+            resources: item.resources.iter().map(Into::into).collect(),
         }
     }
 }

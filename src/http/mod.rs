@@ -25,6 +25,7 @@ mod pagination;
 mod privacy;
 mod reports;
 mod requisitions;
+mod resources;
 mod respond;
 mod spec;
 mod state;
@@ -54,6 +55,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/v1")
             .configure(catalogs::configure)
+            .configure(resources::configure)
             .configure(requisitions::configure)
             .configure(applications::configure)
             .configure(feedback::configure)

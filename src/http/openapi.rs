@@ -39,6 +39,7 @@ pub const NO_CONTROL_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
     components(schemas(Problem, FieldError)),
     tags(
         (name = "catalogs", description = "Per-tenant competency framework and reason codes"),
+        (name = "resources", description = "The development resource library HR curates and plans point to"),
         (name = "requisitions", description = "Internal openings, synced from the ATS or created by HR"),
         (name = "applications", description = "Candidacies and decisions"),
         (name = "feedback", description = "Structured feedback and its HR review workflow"),

@@ -8,6 +8,8 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::app::{SubjectExport as Export, SubjectFeedback};
+
+use super::resources::PlanResourceView;
 use crate::domain::privacy::{hold_reason, retention_months};
 use crate::domain::{ApplicationId, EmployeeId, Principal};
 use crate::storage::{LegalHold, SubjectApplication};
@@ -87,6 +89,9 @@ pub struct SubjectExport {
     pub generated_at: DateTime<Utc>,
     pub applications: Vec<ExportedApplication>,
     pub feedback: Vec<ExportedFeedback>,
+    /// The library resources any revision of the subject's development plans names (retired
+    /// ones too), so that the export reads on its own.
+    pub resources: Vec<PlanResourceView>,
     /// Every audit event about the subject, oldest first.
     pub audit_events: Vec<AuditEventView>,
 }
@@ -186,6 +191,7 @@ async fn export_subject(
             .into_iter()
             .map(|f| exported_feedback(f, &principal))
             .collect(),
+        resources: export.resources.iter().map(Into::into).collect(),
         audit_events: export.audit_events.into_iter().map(Into::into).collect(),
     }))
 }

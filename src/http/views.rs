@@ -12,6 +12,8 @@ use crate::domain::{
 };
 use crate::storage::{Acknowledgement, ActionProgress, FollowUp, WithActivity};
 
+use super::resources::PlanResourceView;
+
 /// The candidate's acknowledgement.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AcknowledgementView {
@@ -71,6 +73,9 @@ pub struct CandidateFeedbackView {
     pub document: FeedbackDocument,
     pub acknowledgement: Option<AcknowledgementView>,
     pub progress: Vec<ProgressView>,
+    /// The library resources the development actions name (`development_actions[].resources`),
+    /// retired ones too.
+    pub resources: Vec<PlanResourceView>,
 }
 
 impl From<WithActivity> for CandidateFeedbackView {
@@ -79,6 +84,7 @@ impl From<WithActivity> for CandidateFeedbackView {
         Self {
             acknowledgement: record.acknowledgement.map(Into::into),
             progress: record.progress.into_iter().map(Into::into).collect(),
+            resources: record.resources.iter().map(Into::into).collect(),
             id: feedback.id,
             application_id: feedback.application_id,
             requisition_title: feedback.requisition_title,

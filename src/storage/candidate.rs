@@ -1,7 +1,7 @@
 //! The candidate's side: released feedback, acknowledgements, progress, follow-ups.
 
 use sqlx::AssertSqlSafe;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
@@ -9,8 +9,9 @@ use sqlx::types::Json;
 use crate::domain::candidate::{
     Acknowledging, Addressee, FollowUpAnswer, FollowUpRequest, FollowUpStatus,
 };
-use crate::domain::{EmployeeId, FeedbackId, FollowUpId, TenantId};
+use crate::domain::{EmployeeId, FeedbackId, FollowUpId, ResourceId, TenantId};
 
+use super::resources::Resource;
 use super::rows::{Acknowledgement, ActionProgress, FollowUp, ReleasedFeedback};
 use super::{on_db, Db, StorageResult};
 
@@ -23,7 +24,7 @@ struct Keyed<T> {
 }
 
 /// `$first, $first+1, …` (`count` of them).
-fn placeholders(first: usize, count: usize) -> String {
+pub(super) fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
@@ -47,6 +48,8 @@ pub struct WithActivity {
     pub feedback: ReleasedFeedback,
     pub acknowledgement: Option<Acknowledgement>,
     pub progress: Vec<ActionProgress>,
+    /// The library resources the development actions name, retired ones too, in id order.
+    pub resources: Vec<Resource>,
 }
 
 const RELEASED_COLUMNS: &str = "f.id, f.application_id, f.requisition_id, f.candidate_id, r.title as requisition_title, \
@@ -104,12 +107,29 @@ impl Db<'_> {
         let ids: Vec<FeedbackId> = rows.iter().map(|f| f.id).collect();
         let mut acknowledgements = self.acknowledgements(tenant, &ids).await?;
         let mut progress = self.progress(tenant, &ids).await?;
+        let named: HashSet<ResourceId> = rows
+            .iter()
+            .flat_map(|f| f.document.0.resource_ids())
+            .collect();
+        let library = if named.is_empty() {
+            Vec::new()
+        } else {
+            self.resources(tenant, &named).await?
+        };
         Ok(rows
             .into_iter()
-            .map(|feedback| WithActivity {
-                acknowledgement: acknowledgements.remove(&feedback.id),
-                progress: progress.remove(&feedback.id).unwrap_or_default(),
-                feedback,
+            .map(|feedback| {
+                let own: HashSet<ResourceId> = feedback.document.0.resource_ids().collect();
+                WithActivity {
+                    acknowledgement: acknowledgements.remove(&feedback.id),
+                    progress: progress.remove(&feedback.id).unwrap_or_default(),
+                    resources: library
+                        .iter()
+                        .filter(|r| own.contains(&r.id))
+                        .cloned()
+                        .collect(),
+                    feedback,
+                }
             })
             .collect())
     }

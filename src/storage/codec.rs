@@ -16,11 +16,13 @@ use crate::domain::feedback::{FeedbackAction, FeedbackStatus, QualityEnforcement
 use crate::domain::hiring::{
     ApplicationStatus, ExternalRef, RequisitionAction, RequisitionStatus, Stage,
 };
+use crate::domain::language::LanguageTag;
 use crate::domain::privacy::ErasureReason;
+use crate::domain::resources::ResourceKind;
 use crate::domain::webhooks::{DeliveryState, DisabledReason};
 use crate::domain::{
     ActionId, ApplicationId, AttemptId, AuditEventId, EmployeeId, EventId, FeedbackId, FollowUpId,
-    Named, RequisitionId, Role, SubscriptionId, TenantId,
+    Named, RequisitionId, ResourceId, Role, SubscriptionId, TenantId,
 };
 
 /// A type stored as text on both backends.
@@ -86,6 +88,7 @@ name_codec!(
     DisabledReason,
     DeliveryState,
     QualityEnforcement,
+    ResourceKind,
 );
 
 /// String ids stored as their text; decoding parses them again.
@@ -119,7 +122,7 @@ macro_rules! text_id_codec {
     )+};
 }
 
-text_id_codec!(TenantId, EmployeeId, ExternalRef, CatalogKey);
+text_id_codec!(TenantId, EmployeeId, ExternalRef, CatalogKey, LanguageTag);
 
 /// UUID ids stored as UUIDs.
 macro_rules! uuid_id_codec {
@@ -170,4 +173,5 @@ uuid_id_codec!(
     EventId,
     SubscriptionId,
     AttemptId,
+    ResourceId,
 );

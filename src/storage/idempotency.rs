@@ -46,6 +46,12 @@ impl AboutCandidate for CatalogEntry {
     }
 }
 
+impl AboutCandidate for super::Resource {
+    fn candidate(&self) -> Option<&EmployeeId> {
+        None
+    }
+}
+
 impl AboutCandidate for Application {
     fn candidate(&self) -> Option<&EmployeeId> {
         Some(&self.candidate_id)

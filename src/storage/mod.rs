@@ -23,6 +23,7 @@ mod privacy;
 mod quality;
 mod reports;
 mod requisitions;
+mod resources;
 mod retention;
 mod rows;
 mod secrets;
@@ -60,6 +61,7 @@ pub use privacy::{Anonymised, ErasureCounts, LegalHold, SubjectApplication, Subj
 pub use quality::{CheckedAt, StoredPhrases};
 pub use reports::{BreakdownRow, KeyRow, OutcomesRow, Population, ReportScope, TimelinessRow};
 pub use requisitions::{PeopleChange, RequisitionFilter, RequisitionUpdate};
+pub use resources::{Resource, ResourceFilter};
 pub use retention::RetentionItem;
 pub use rows::{
     Acknowledgement, ActionProgress, Application, AuditEvent, CatalogEntry, Feedback,

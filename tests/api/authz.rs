@@ -124,6 +124,9 @@ struct World {
     /// Someone else's released feedback in acme.
     released_other: Value,
     follow_up_globex: Value,
+    /// A library resource in acme and one in globex.
+    own_resource: Value,
+    globex_resource: Value,
 }
 
 fn portal(tenant: &'static str) -> Caller {
@@ -241,6 +244,34 @@ async fn probe(
                 .body(json!({"description": "hijacked"}))
                 .if_match(&json!(1))
                 .hiding(&[OTHER_MARKER])
+        }
+        (Operation::ListResources, Own) => Probe::new(Method::GET, "/v1/resources?limit=200", Expect::Status(200))
+            .hiding(&[id(&world.globex_resource)]),
+        (Operation::ReadResource, Own) => {
+            Probe::new(Method::GET, format!("/v1/resources/{}", id(&world.own_resource)), Expect::Status(200))
+        }
+        (Operation::ReadResource, OtherTenant) => {
+            Probe::new(Method::GET, format!("/v1/resources/{}", id(&world.globex_resource)), Expect::Status(404))
+                .hiding(&[id(&world.globex_resource)])
+        }
+        (Operation::CreateResource, Own) => Probe::new(Method::POST, "/v1/resources", Expect::Status(201)).body(
+            json!({"title": format!("Made by {}", role.as_str()), "kind": "course",
+                   "url": "https://learning.example.com/probe", "language": "en"}),
+        ),
+        (Operation::UpdateResource, Own) => {
+            let path = format!("/v1/resources/{}", id(&world.own_resource));
+            Probe::new(Method::PATCH, path.clone(), Expect::Status(200))
+                .body(json!({"description": format!("changed by {}", role.as_str())}))
+                .if_match(&current(app, "acme", &path).await["version"])
+        }
+        (Operation::UpdateResource, OtherTenant) => {
+            Probe::new(Method::PATCH, format!("/v1/resources/{}", id(&world.globex_resource)), Expect::Status(404))
+                .body(json!({"description": "hijacked"}))
+                .if_match(&json!(1))
+                .hiding(&[id(&world.globex_resource)])
+        }
+        (Operation::ListResources | Operation::ReadResource | Operation::CreateResource | Operation::UpdateResource, _) => {
+            return None
         }
         (Operation::ListRequisitions, Other) => return None,
         (Operation::ListRequisitions, r) => {
@@ -742,6 +773,7 @@ async fn globex_state(app: &TestApp, world: &World) -> Vec<Value> {
     let mut state = Vec::new();
     for path in [
         format!("/v1/catalogs/competencies/{OTHER_MARKER}"),
+        format!("/v1/resources/{}", id(&world.globex_resource)),
         format!("/v1/requisitions/{}", id(&world.globex_req)),
         format!("/v1/applications/{}", id(&world.globex_app)),
         format!("/v1/feedback/{}", id(&world.globex_fb)),
@@ -791,7 +823,23 @@ async fn the_matrix_holds_for_every_role_and_relation(backend: Backend) {
         .await,
     )
     .await;
+    let mut resources = Vec::new();
+    for tenant in ["acme", "globex"] {
+        let body = json!({"title": format!("Library of {tenant}"), "kind": "community",
+                          "url": "https://community.example.com/", "language": "en"});
+        resources.push(
+            json_of(
+                app.post_as(&Caller::hr("H1").in_tenant(tenant), "/v1/resources", &body)
+                    .await,
+            )
+            .await,
+        );
+    }
+    let globex_resource = resources.pop().expect("globex");
+    let own_resource = resources.pop().expect("acme");
     let world = World {
+        own_resource,
+        globex_resource,
         mine_fb,
         mine_fb_globex,
         released_other,

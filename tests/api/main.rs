@@ -28,6 +28,7 @@ mod openapi;
 mod privacy;
 mod quality;
 mod reports;
+mod resources;
 mod sync;
 mod tenancy;
 mod webhook_replicas;

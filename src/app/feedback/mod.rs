@@ -271,9 +271,12 @@ async fn checked(
     previous: Option<&FeedbackDocument>,
 ) -> AppResult<(FeedbackDocument, Option<String>)> {
     let (reasons, competencies) = db.active_keys(principal.tenant()).await?;
+    let named = document.resource_ids().collect();
+    let resources = super::resources::active_among(db, principal, &named).await?;
     let allowed = AllowedKeys {
         reasons: &reasons,
         competencies: &competencies,
+        resources: &resources,
     };
     let mut errors = under_document(document.normalise(&allowed, previous));
     let notes = notes.map(|notes| internal_notes(notes, &mut errors));

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::names::named;
-use crate::domain::ActionId;
+use crate::domain::{ActionId, ResourceId};
 
 named! {
     /// How a competency was demonstrated.
@@ -139,6 +139,11 @@ pub struct DevelopmentAction {
     )]
     #[schema(nullable = false)]
     pub competency: Option<String>,
+    /// Ids of resources of the tenant's library (`/v1/resources`), up to 5: active ones when
+    /// attached; one retired later stays on the action and readable in the plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<uuid::Uuid>, max_items = 5)]
+    pub resources: Vec<ResourceId>,
 }
 
 /// The readiness estimate and its explanation.
@@ -271,6 +276,7 @@ mod tests {
                 horizon: Horizon::ShortTerm,
                 target_date: NaiveDate::from_ymd_opt(2027, 3, 1),
                 competency: Some("communication".into()),
+                resources: vec![ResourceId::from_uuid(uuid::Uuid::max())],
             }],
             alternative_paths: vec![text("path")],
             readiness: Readiness {
@@ -292,6 +298,11 @@ mod tests {
         assert_eq!(
             stripped.development_actions[0].target_date,
             document.development_actions[0].target_date
+        );
+        // Library resources are the organisation's, not the person's words: they stay.
+        assert_eq!(
+            stripped.development_actions[0].resources,
+            document.development_actions[0].resources
         );
         assert_eq!(
             stripped.readiness.estimate,

@@ -3,13 +3,16 @@
 use std::collections::HashSet;
 
 use super::document::FeedbackDocument;
-use crate::domain::{bounded_text, ActionId, FieldError};
+use crate::domain::resources::PER_ACTION_MAX;
+use crate::domain::{bounded_text, ActionId, FieldError, ResourceId};
 
-/// Catalog keys a document may use: the active ones, plus any key already on the record
-/// (a retired key stays valid on old records).
+/// Catalog keys and library resources a document may use: the active ones, plus any already
+/// on the record (a retired key or resource stays valid on old records).
 pub struct AllowedKeys<'a> {
     pub reasons: &'a HashSet<String>,
     pub competencies: &'a HashSet<String>,
+    /// Active library resources (the caller may pass only those the document names).
+    pub resources: &'a HashSet<ResourceId>,
 }
 
 fn check_key(
@@ -63,6 +66,9 @@ impl FeedbackDocument {
                     )
                     .collect()
             })
+            .unwrap_or_default();
+        let kept_resources: HashSet<ResourceId> = previous
+            .map(|p| p.resource_ids().collect())
             .unwrap_or_default();
 
         if self.reasons.len() > 7 {
@@ -179,6 +185,26 @@ impl FeedbackDocument {
                     &mut errors,
                 );
             }
+            if action.resources.len() > PER_ACTION_MAX {
+                errors.push(FieldError::new(
+                    format!("development_actions[{i}].resources"),
+                    format!("at most {PER_ACTION_MAX} resources"),
+                ));
+            }
+            let mut seen = HashSet::new();
+            for (j, resource) in action.resources.iter().enumerate() {
+                let field = format!("development_actions[{i}].resources[{j}]");
+                if !seen.insert(*resource) {
+                    errors.push(FieldError::new(field, "listed twice"));
+                } else if !allowed.resources.contains(resource)
+                    && !kept_resources.contains(resource)
+                {
+                    errors.push(FieldError::new(
+                        field,
+                        format!("{resource} is not an active resource of the library"),
+                    ));
+                }
+            }
         }
         if self.alternative_paths.len() > 10 {
             errors.push(FieldError::new("alternative_paths", "at most 10 paths"));
@@ -196,6 +222,13 @@ impl FeedbackDocument {
             bounded_text("readiness.note", &self.readiness.note, 0, 1000, &mut errors);
         self.summary = bounded_text("summary", &self.summary, 0, 5000, &mut errors);
         errors
+    }
+
+    /// Every library resource the development actions name (with repeats).
+    pub fn resource_ids(&self) -> impl Iterator<Item = ResourceId> + '_ {
+        self.development_actions
+            .iter()
+            .flat_map(|a| a.resources.iter().copied())
     }
 
     /// What submitting needs: a reason, a summary and a development action.
@@ -241,9 +274,11 @@ mod tests {
     fn unknown_keys_are_refused_but_retired_keys_already_on_the_record_stay_valid() {
         let reasons = keys(&["skills_gap"]);
         let competencies = keys(&["communication"]);
+        let resources = HashSet::new();
         let allowed = AllowedKeys {
             reasons: &reasons,
             competencies: &competencies,
+            resources: &resources,
         };
         let mut document = FeedbackDocument {
             reasons: vec!["skills_gap".into(), "retired_reason".into()],
@@ -256,6 +291,56 @@ mod tests {
         );
         let previous = document.clone();
         assert!(document.normalise(&allowed, Some(&previous)).is_empty());
+    }
+
+    #[test]
+    fn resources_must_be_active_unless_already_on_the_record() {
+        let empty = HashSet::new();
+        let active_one = ResourceId::generate();
+        let retired = ResourceId::generate();
+        let active = HashSet::from([active_one]);
+        let allowed = AllowedKeys {
+            reasons: &empty,
+            competencies: &empty,
+            resources: &active,
+        };
+        let action = DevelopmentAction {
+            id: None,
+            kind: ActionKind::Course,
+            title: "SQL".into(),
+            description: None,
+            resource_url: None,
+            horizon: Horizon::ShortTerm,
+            target_date: None,
+            competency: None,
+            resources: vec![active_one, retired, active_one],
+        };
+        let mut document = FeedbackDocument {
+            development_actions: vec![action],
+            ..FeedbackDocument::default()
+        };
+        let fields: Vec<_> = document
+            .clone()
+            .normalise(&allowed, None)
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "development_actions[0].resources[1]",
+                "development_actions[0].resources[2]"
+            ]
+        );
+        document.development_actions[0].resources = vec![active_one, retired];
+        let previous = document.clone();
+        assert!(document.normalise(&allowed, Some(&previous)).is_empty());
+        document.development_actions[0].resources =
+            (0..6).map(|_| ResourceId::generate()).collect();
+        assert!(document
+            .normalise(&allowed, None)
+            .iter()
+            .any(|e| e.field == "development_actions[0].resources"));
     }
 
     #[test]
@@ -275,9 +360,11 @@ mod tests {
     #[test]
     fn new_actions_get_ids_and_submit_needs_the_essentials() {
         let empty = HashSet::new();
+        let no_resources = HashSet::new();
         let allowed = AllowedKeys {
             reasons: &empty,
             competencies: &empty,
+            resources: &no_resources,
         };
         let mut document = FeedbackDocument {
             development_actions: vec![DevelopmentAction {
@@ -289,6 +376,7 @@ mod tests {
                 horizon: Horizon::ShortTerm,
                 target_date: None,
                 competency: None,
+                resources: vec![],
             }],
             ..FeedbackDocument::default()
         };

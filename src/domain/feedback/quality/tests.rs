@@ -60,6 +60,7 @@ fn good() -> FeedbackDocument {
             horizon: Horizon::ShortTerm,
             target_date: NaiveDate::from_ymd_opt(2027, 3, 1),
             competency: Some("communication".into()),
+            resources: vec![],
         }],
         alternative_paths: vec![],
         readiness: Readiness {

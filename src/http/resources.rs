@@ -1,0 +1,378 @@
+//! `/v1/resources`: the tenant's development resource library. Everyone in the tenant reads it
+//! (managers attach resources to development actions; `?competency=` lists the suggestions for
+//! a competency); HR curates it and retires what should no longer be offered.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, patch, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::app::ResourceQuery;
+use crate::domain::catalog::CatalogKey;
+use crate::domain::language::LanguageTag;
+use crate::domain::resources::{NewResource, ResourceChange, ResourceFields, ResourceKind};
+use crate::domain::{non_null, Principal, ResourceId};
+use crate::storage::{Resource, ResponseToStore};
+
+use super::error::{ApiResult, Problem, PROBLEM_JSON};
+use super::extract::{Body, IdempotencyKey, IfMatch};
+use super::pagination::PageParams;
+use super::respond::{created, document, once, stored};
+use super::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_resources)
+        .service(create_resource)
+        .service(get_resource)
+        .service(update_resource);
+}
+
+/// A resource of the development library.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ResourceView {
+    #[schema(value_type = uuid::Uuid)]
+    pub id: ResourceId,
+    #[schema(example = "SQL for analysts")]
+    pub title: String,
+    pub kind: ResourceKind,
+    /// Where the candidate starts (https).
+    #[schema(example = "https://learning.example.com/sql-101")]
+    pub url: String,
+    /// Who offers it; empty when not given.
+    #[schema(example = "Learning Hub")]
+    pub provider: String,
+    /// How long it takes, an ISO 8601 duration (`PT8H`, `P6W`, `P3M`); omitted when not given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, example = "PT8H")]
+    pub duration: Option<String>,
+    /// The language the resource itself is in.
+    pub language: LanguageTag,
+    pub description: String,
+    /// Keys of the competency catalog the resource develops.
+    #[schema(value_type = Vec<String>, example = json!(["technical_depth"]))]
+    pub competencies: Vec<CatalogKey>,
+    /// `false` once retired: no longer offered for new plans, still shown in plans that use it.
+    pub active: bool,
+    /// Incremented by every change; also the `ETag`.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&Resource> for ResourceView {
+    fn from(r: &Resource) -> Self {
+        Self {
+            id: r.id,
+            title: r.title.clone(),
+            kind: r.kind,
+            url: r.url.clone(),
+            provider: r.provider.clone(),
+            duration: r.duration.clone(),
+            language: r.language.clone(),
+            description: r.description.clone(),
+            competencies: r.competencies.0.clone(),
+            active: r.active,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// A library resource as a development plan shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PlanResourceView {
+    #[schema(value_type = uuid::Uuid)]
+    pub id: ResourceId,
+    pub title: String,
+    pub kind: ResourceKind,
+    pub url: String,
+    pub provider: String,
+    /// An ISO 8601 duration; omitted when not given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub duration: Option<String>,
+    /// The language the resource itself is in.
+    pub language: LanguageTag,
+    pub description: String,
+    /// `true` once HR retired it: it stays readable here, but may no longer be available.
+    pub retired: bool,
+}
+
+impl From<&Resource> for PlanResourceView {
+    fn from(r: &Resource) -> Self {
+        Self {
+            id: r.id,
+            title: r.title.clone(),
+            kind: r.kind,
+            url: r.url.clone(),
+            provider: r.provider.clone(),
+            duration: r.duration.clone(),
+            language: r.language.clone(),
+            description: r.description.clone(),
+            retired: !r.active,
+        }
+    }
+}
+
+/// A page of resources, oldest first.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ResourcePage {
+    pub items: Vec<ResourceView>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A new resource.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewResourceBody {
+    /// 1–200 characters, not blank.
+    #[schema(min_length = 1, max_length = 200, example = "SQL for analysts")]
+    pub title: String,
+    pub kind: ResourceKind,
+    /// An https URL of at most 2000 characters.
+    #[schema(
+        max_length = 2000,
+        pattern = r"^[Hh][Tt][Tt][Pp][Ss]://[^\s\x00-\x1F\x7F-\x9F]+$",
+        example = "https://learning.example.com/sql-101"
+    )]
+    pub url: String,
+    /// Up to 120 characters.
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false, max_length = 120)]
+    pub provider: Option<String>,
+    /// An ISO 8601 duration of whole numbers: `PT8H`, `P6W`, `P3M`, `P2DT4H`.
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(
+        nullable = false,
+        min_length = 3,
+        max_length = 40,
+        example = "PT8H",
+        pattern = "^P([0-9]{1,4}Y)?([0-9]{1,4}M)?([0-9]{1,4}W)?([0-9]{1,4}D)?(T([0-9]{1,4}H([0-9]{1,4}M)?|[0-9]{1,4}M))?$"
+    )]
+    pub duration: Option<String>,
+    /// The language the resource is in (BCP 47).
+    #[schema(
+        example = "en",
+        max_length = 35,
+        pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,7}$"
+    )]
+    pub language: String,
+    /// Up to 2000 characters.
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false, max_length = 2000)]
+    pub description: Option<String>,
+    /// Active keys of the competency catalog, up to 10.
+    #[serde(default)]
+    #[schema(max_items = 10, example = json!(["technical_depth"]))]
+    pub competencies: Vec<String>,
+}
+
+/// A change to a resource; omitted fields stay as they are. At least one field.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(min_properties = 1)]
+pub struct ResourceChangeBody {
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
+    pub kind: Option<ResourceKind>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(
+        nullable = false,
+        max_length = 2000,
+        pattern = r"^[Hh][Tt][Tt][Pp][Ss]://[^\s\x00-\x1F\x7F-\x9F]+$"
+    )]
+    pub url: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false, max_length = 120)]
+    pub provider: Option<String>,
+    /// A new duration, or `""` to remove it.
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(
+        nullable = false,
+        max_length = 40,
+        pattern = "^(P([0-9]{1,4}Y)?([0-9]{1,4}M)?([0-9]{1,4}W)?([0-9]{1,4}D)?(T([0-9]{1,4}H([0-9]{1,4}M)?|[0-9]{1,4}M))?)?$"
+    )]
+    pub duration: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(
+        nullable = false,
+        max_length = 35,
+        pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,7}$"
+    )]
+    pub language: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false, max_length = 2000)]
+    pub description: Option<String>,
+    /// Replaces the list; keys the resource already had stay allowed when retired since.
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false, max_items = 10)]
+    pub competencies: Option<Vec<String>>,
+    /// `false` retires the resource, `true` offers it again.
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ResourcePath {
+    /// The resource's id.
+    #[param(value_type = uuid::Uuid)]
+    pub id: ResourceId,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ResourceFilterParams {
+    /// Only active (`true`) or only retired (`false`) resources; both when omitted.
+    pub active: Option<bool>,
+    pub kind: Option<ResourceKind>,
+    /// Suggested resources for a competency: the ones that develop it.
+    #[param(pattern = "^[a-z][a-z0-9_]{1,63}$", example = "communication")]
+    pub competency: Option<String>,
+}
+
+fn render(status: StatusCode, resource: &Resource) -> ResponseToStore {
+    document(
+        status,
+        &ResourceView::from(resource),
+        resource.version,
+        Some(format!("/v1/resources/{}", resource.id)),
+    )
+}
+
+/// List the library, oldest first; `?competency=` gives the suggestions for a competency.
+#[utoipa::path(
+    tag = "resources",
+    params(ResourceFilterParams, PageParams),
+    responses((status = 200, description = "A page of resources", body = ResourcePage))
+)]
+#[get("/resources")]
+async fn list_resources(
+    state: web::Data<AppState>,
+    principal: Principal,
+    filter: web::Query<ResourceFilterParams>,
+    page: web::Query<PageParams>,
+) -> ApiResult<web::Json<ResourcePage>> {
+    let pager = state.cursors().await?.list("resources");
+    let query = ResourceQuery {
+        active: filter.active,
+        kind: filter.kind,
+        competency: filter
+            .competency
+            .as_deref()
+            .map(|key| CatalogKey::parse(key).map_err(|_| ())),
+    };
+    let page = state
+        .app
+        .resources()
+        .list(&principal, query, page.request(&pager))
+        .await?;
+    Ok(web::Json(ResourcePage {
+        next_cursor: pager.next(&page, |r| r.id),
+        items: page.items.iter().map(ResourceView::from).collect(),
+    }))
+}
+
+/// Read one resource (retired ones too).
+#[utoipa::path(
+    tag = "resources",
+    params(ResourcePath),
+    responses((status = 200, description = "The resource", body = ResourceView,
+               headers(("ETag" = String, description = "The resource's version"))))
+)]
+#[get("/resources/{id}")]
+async fn get_resource(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<ResourcePath>,
+) -> ApiResult<HttpResponse> {
+    let resource = state.app.resources().get(&principal, path.id).await?;
+    Ok(stored(&render(StatusCode::OK, &resource), false))
+}
+
+/// Add a resource to the library (HR only).
+#[utoipa::path(
+    tag = "resources",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create safe", pattern = "^[!-~]{1,255}$")),
+    request_body = NewResourceBody,
+    responses(
+        (status = 201, description = "Created", body = ResourceView,
+         headers(("ETag" = String), ("Location" = String))),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = PROBLEM_JSON),
+    )
+)]
+#[post("/resources")]
+async fn create_resource(
+    state: web::Data<AppState>,
+    principal: Principal,
+    key: IdempotencyKey,
+    body: Body<NewResourceBody>,
+) -> ApiResult<HttpResponse> {
+    let fields = ResourceFields {
+        title: Some(&body.title),
+        kind: Some(body.kind),
+        url: Some(&body.url),
+        provider: body.provider.as_deref(),
+        duration: body.duration.as_deref(),
+        language: Some(&body.language),
+        description: body.description.as_deref(),
+        competencies: Some(&body.competencies),
+    };
+    let resource = NewResource::parse(&fields);
+    let respond = |r: &Resource| render(StatusCode::CREATED, r);
+    let once = once(key, "create resource", &*body, &respond);
+    let outcome = state
+        .app
+        .resources()
+        .create(&principal, resource.map_err(Into::into), once)
+        .await?;
+    Ok(created(outcome, respond))
+}
+
+/// Change or retire a resource (HR only). Needs `If-Match` with the current `ETag`.
+#[utoipa::path(
+    tag = "resources",
+    params(
+        ResourcePath,
+        ("If-Match" = String, Header, description = "The resource's current ETag", pattern = r#"^"[0-9]{1,18}"$"#),
+    ),
+    request_body = ResourceChangeBody,
+    responses(
+        (status = 200, description = "Updated", body = ResourceView, headers(("ETag" = String))),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = PROBLEM_JSON),
+    )
+)]
+#[patch("/resources/{id}")]
+async fn update_resource(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<ResourcePath>,
+    if_match: IfMatch,
+    body: Body<ResourceChangeBody>,
+) -> ApiResult<HttpResponse> {
+    let fields = ResourceFields {
+        title: body.title.as_deref(),
+        kind: body.kind,
+        url: body.url.as_deref(),
+        provider: body.provider.as_deref(),
+        duration: body.duration.as_deref(),
+        language: body.language.as_deref(),
+        description: body.description.as_deref(),
+        competencies: body.competencies.as_deref(),
+    };
+    let change = ResourceChange::parse(&fields, body.active);
+    let resource = state
+        .app
+        .resources()
+        .update(&principal, path.id, change.map_err(Into::into), if_match.0)
+        .await?;
+    Ok(stored(&render(StatusCode::OK, &resource), false))
+}
