@@ -20,29 +20,24 @@ pub struct Resources<'a>(pub(super) &'a App);
 pub struct ResourceQuery {
     pub active: Option<bool>,
     pub kind: Option<ResourceKind>,
-    /// "Suggested resources": the ones that develop this competency. A key that cannot exist
-    /// finds nothing.
-    pub competency: Option<Result<CatalogKey, ()>>,
+    /// "Suggested resources": the ones that develop this competency.
+    pub competency: Option<CatalogKey>,
 }
 
 impl Resources<'_> {
     pub async fn list(
         &self,
         principal: &Principal,
-        query: ResourceQuery,
+        query: Checked<ResourceQuery>,
         page: Checked<PageRequest<ResourceId>>,
     ) -> AppResult<Page<Resource>> {
         authorize(principal, Operation::ListResources)?;
+        let query = query?;
         let page = page?;
-        let competency = match query.competency {
-            Some(Err(())) => return Ok(Page::of(Vec::new(), page.limit)),
-            Some(Ok(key)) => Some(key),
-            None => None,
-        };
         let filter = ResourceFilter {
             active: query.active,
             kind: query.kind,
-            competency,
+            competency: query.competency,
             after: page.after,
         };
         let mut connection = self.0.connection(principal.tenant()).await?;

@@ -13,7 +13,7 @@ use crate::app::ResourceQuery;
 use crate::domain::catalog::CatalogKey;
 use crate::domain::language::LanguageTag;
 use crate::domain::resources::{NewResource, ResourceChange, ResourceFields, ResourceKind};
-use crate::domain::{non_null, Principal, ResourceId};
+use crate::domain::{non_null, Invalid, Principal, ResourceId};
 use crate::storage::{Resource, ResponseToStore};
 
 use super::error::{ApiResult, Problem, PROBLEM_JSON};
@@ -262,14 +262,18 @@ async fn list_resources(
     page: web::Query<PageParams>,
 ) -> ApiResult<web::Json<ResourcePage>> {
     let pager = state.cursors().await?.list("resources");
-    let query = ResourceQuery {
-        active: filter.active,
-        kind: filter.kind,
-        competency: filter
-            .competency
-            .as_deref()
-            .map(|key| CatalogKey::parse(key).map_err(|_| ())),
-    };
+    let competency = filter
+        .competency
+        .as_deref()
+        .map(CatalogKey::parse)
+        .transpose();
+    let query = competency
+        .map(|competency| ResourceQuery {
+            active: filter.active,
+            kind: filter.kind,
+            competency,
+        })
+        .map_err(|message| Invalid::field("competency", message));
     let page = state
         .app
         .resources()

@@ -147,10 +147,20 @@ async fn hr_curates_the_library_and_everyone_reads_it(backend: Backend) {
     .await;
     assert_eq!(ids(&suggested), [id(&talks)]);
     let none = ok(app
-        .get_as(&Caller::manager("M1"), "/v1/resources?competency=Not-A-Key")
+        .get_as(
+            &Caller::manager("M1"),
+            "/v1/resources?competency=no_such_key",
+        )
         .await)
     .await;
     assert_eq!(ids(&none), Vec::<String>::new());
+    let problem = assert_problem(
+        app.get_as(&Caller::manager("M1"), "/v1/resources?competency=Not-A-Key")
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "competency", "{problem}");
     let courses = ok(app
         .get_as(&Caller::manager("M1"), "/v1/resources?kind=course")
         .await)
