@@ -380,3 +380,43 @@ async fn update_resource(
         .await?;
     Ok(stored(&render(StatusCode::OK, &resource), false))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::language::LANGUAGE_TAG_PATTERN;
+    use crate::domain::resources::{DURATION_PATTERN, HTTPS_URL_PATTERN};
+
+    /// utoipa takes patterns as literals only: the document must say what the domain checks.
+    #[test]
+    fn the_schema_patterns_are_the_domains() {
+        let spec: serde_json::Value =
+            serde_json::from_str(&crate::http::openapi_json()).expect("json");
+        let schemas = &spec["components"]["schemas"];
+        let pattern = |schema: &str, field: &str| {
+            schemas[schema]["properties"][field]["pattern"]
+                .as_str()
+                .map(str::to_owned)
+        };
+        let optional = |p: &str| format!("^({})?$", &p[1..p.len() - 1]);
+        for schema in ["NewResourceBody", "ResourceChangeBody"] {
+            assert_eq!(pattern(schema, "url").as_deref(), Some(HTTPS_URL_PATTERN));
+            assert_eq!(
+                pattern(schema, "language").as_deref(),
+                Some(LANGUAGE_TAG_PATTERN)
+            );
+        }
+        assert_eq!(
+            pattern("NewResourceBody", "duration").as_deref(),
+            Some(DURATION_PATTERN)
+        );
+        // A change may send `""` to remove the duration.
+        assert_eq!(
+            pattern("ResourceChangeBody", "duration"),
+            Some(optional(DURATION_PATTERN))
+        );
+        assert_eq!(
+            schemas["LanguageTag"]["pattern"].as_str(),
+            Some(LANGUAGE_TAG_PATTERN)
+        );
+    }
+}

@@ -13,7 +13,7 @@ use crate::domain::{EmployeeId, FeedbackId, FollowUpId, ResourceId, TenantId};
 
 use super::resources::Resource;
 use super::rows::{Acknowledgement, ActionProgress, FollowUp, ReleasedFeedback};
-use super::{on_db, Db, StorageResult};
+use super::{on_db, placeholders, Db, StorageResult};
 
 /// A row about one feedback document, with the document's id.
 #[derive(Debug, sqlx::FromRow)]
@@ -21,14 +21,6 @@ struct Keyed<T> {
     feedback_id: FeedbackId,
     #[sqlx(flatten)]
     row: T,
-}
-
-/// `$first, $first+1, …` (`count` of them).
-pub(super) fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Which released feedback to read.

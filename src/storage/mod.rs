@@ -228,6 +228,15 @@ impl From<sqlx::migrate::MigrateError> for StorageError {
 
 pub type StorageResult<T> = Result<T, StorageError>;
 
+/// `$first, $first+1, …` (`count` of them): the placeholders of an `in (…)` list, the same on
+/// both backends.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Now, truncated to microseconds so that both backends store exactly the same instant.
 pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)

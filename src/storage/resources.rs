@@ -13,8 +13,7 @@ use crate::domain::language::LanguageTag;
 use crate::domain::resources::{NewResource, ResourceChange, ResourceKind};
 use crate::domain::{ResourceId, TenantId};
 
-use super::candidate::placeholders;
-use super::{now, on_db, Db, StorageResult};
+use super::{now, on_db, placeholders, Db, StorageResult};
 
 const RESOURCE_COLUMNS: &str = "id, title, kind, url, provider, duration, language, description, \
                                 competencies, active, version, created_at, updated_at";

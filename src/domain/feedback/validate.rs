@@ -266,6 +266,21 @@ mod tests {
     use super::*;
     use crate::domain::feedback::{ActionKind, DevelopmentAction, Horizon};
 
+    /// A short-term course with no date, competency or link.
+    fn course(resources: Vec<ResourceId>) -> DevelopmentAction {
+        DevelopmentAction {
+            id: None,
+            kind: ActionKind::Course,
+            title: "SQL".into(),
+            description: None,
+            resource_url: None,
+            horizon: Horizon::ShortTerm,
+            target_date: None,
+            competency: None,
+            resources,
+        }
+    }
+
     fn keys(items: &[&str]) -> HashSet<String> {
         items.iter().map(|s| (*s).to_owned()).collect()
     }
@@ -304,17 +319,7 @@ mod tests {
             competencies: &empty,
             resources: &active,
         };
-        let action = DevelopmentAction {
-            id: None,
-            kind: ActionKind::Course,
-            title: "SQL".into(),
-            description: None,
-            resource_url: None,
-            horizon: Horizon::ShortTerm,
-            target_date: None,
-            competency: None,
-            resources: vec![active_one, retired, active_one],
-        };
+        let action = course(vec![active_one, retired, active_one]);
         let mut document = FeedbackDocument {
             development_actions: vec![action],
             ..FeedbackDocument::default()
@@ -367,17 +372,7 @@ mod tests {
             resources: &no_resources,
         };
         let mut document = FeedbackDocument {
-            development_actions: vec![DevelopmentAction {
-                id: None,
-                kind: ActionKind::Course,
-                title: "SQL".into(),
-                description: None,
-                resource_url: None,
-                horizon: Horizon::ShortTerm,
-                target_date: None,
-                competency: None,
-                resources: vec![],
-            }],
+            development_actions: vec![course(vec![])],
             ..FeedbackDocument::default()
         };
         assert!(document.normalise(&allowed, None).is_empty());
