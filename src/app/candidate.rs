@@ -15,6 +15,7 @@ use crate::storage::{
 };
 
 use super::idempotency::{create_once, Created, Once};
+use super::languages::{labeller, Localized};
 use super::{audit_reads, authorize, record, App, AppError, AppResult, Page, PageRequest};
 
 pub struct Candidate<'a>(pub(super) &'a App);
@@ -88,22 +89,35 @@ impl Plan {
 
 impl Candidate<'_> {
     /// The caller's released feedback, newest first.
+    /// `accept_language` is the caller's `Accept-Language`, as for every read here.
     pub async fn list_own(
         &self,
         principal: &Principal,
         page: Checked<PageRequest<FeedbackId>>,
-    ) -> AppResult<Page<WithActivity>> {
+        accept_language: Option<&str>,
+    ) -> AppResult<Localized<Page<WithActivity>>> {
         authorize(principal, Operation::ListOwnFeedback)?;
         let page = page?;
         let mut connection = self.0.connection(principal.tenant()).await?;
-        page_of(&mut connection.db(), principal, principal.sub(), page).await
+        let mut db = connection.db();
+        let value = page_of(&mut db, principal, principal.sub(), page).await?;
+        let labeller = labeller(&mut db, principal.tenant(), accept_language).await?;
+        Ok(Localized { value, labeller })
     }
 
     /// One of the caller's released feedback documents: the latest revision.
-    pub async fn get_own(&self, principal: &Principal, id: FeedbackId) -> AppResult<WithActivity> {
+    pub async fn get_own(
+        &self,
+        principal: &Principal,
+        id: FeedbackId,
+        accept_language: Option<&str>,
+    ) -> AppResult<Localized<WithActivity>> {
         authorize(principal, Operation::ReadOwnFeedback)?;
         let mut connection = self.0.connection(principal.tenant()).await?;
-        released_one(&mut connection.db(), principal, principal.sub(), id).await
+        let mut db = connection.db();
+        let value = released_one(&mut db, principal, principal.sub(), id).await?;
+        let labeller = labeller(&mut db, principal.tenant(), accept_language).await?;
+        Ok(Localized { value, labeller })
     }
 
     /// Acknowledges the caller's feedback, once (a second call returns the first).
@@ -183,11 +197,21 @@ impl Candidate<'_> {
     }
 
     /// The caller's development plan for one feedback document.
-    pub async fn plan(&self, principal: &Principal, id: FeedbackId) -> AppResult<Plan> {
+    pub async fn plan(
+        &self,
+        principal: &Principal,
+        id: FeedbackId,
+        accept_language: Option<&str>,
+    ) -> AppResult<Localized<Plan>> {
         authorize(principal, Operation::ReadOwnPlan)?;
         let mut connection = self.0.connection(principal.tenant()).await?;
-        let feedback = released_one(&mut connection.db(), principal, principal.sub(), id).await?;
-        Ok(Plan::of(feedback, Utc::now().date_naive()))
+        let mut db = connection.db();
+        let feedback = released_one(&mut db, principal, principal.sub(), id).await?;
+        let labeller = labeller(&mut db, principal.tenant(), accept_language).await?;
+        Ok(Localized {
+            value: Plan::of(feedback, Utc::now().date_naive()),
+            labeller,
+        })
     }
 
     /// Asks for a follow-up conversation with the hiring manager or HR.
@@ -246,14 +270,17 @@ impl Candidate<'_> {
         principal: &Principal,
         employee: Option<EmployeeId>,
         page: Checked<PageRequest<FeedbackId>>,
-    ) -> AppResult<Page<WithActivity>> {
+        accept_language: Option<&str>,
+    ) -> AppResult<Localized<Page<WithActivity>>> {
         authorize(principal, Operation::ListFeedbackOnBehalf)?;
         let page = page?;
         let employee = employee.ok_or(AppError::NotFound)?;
         let mut connection = self.0.connection(principal.tenant()).await?;
-        let page = page_of(&mut connection.db(), principal, &employee, page).await?;
+        let mut db = connection.db();
+        let value = page_of(&mut db, principal, &employee, page).await?;
+        let labeller = labeller(&mut db, principal.tenant(), accept_language).await?;
         tracing::info!(reader = %principal.sub(), "released feedback listed on an employee's behalf");
-        Ok(page)
+        Ok(Localized { value, labeller })
     }
 
     pub async fn get_for(
@@ -261,7 +288,8 @@ impl Candidate<'_> {
         principal: &Principal,
         employee: Option<EmployeeId>,
         id: FeedbackId,
-    ) -> AppResult<WithActivity> {
+        accept_language: Option<&str>,
+    ) -> AppResult<Localized<WithActivity>> {
         authorize(principal, Operation::ReadFeedbackOnBehalf)?;
         let employee = employee.ok_or(AppError::NotFound)?;
         let mut connection = self.0.connection(principal.tenant()).await?;
@@ -272,8 +300,12 @@ impl Candidate<'_> {
             &record.feedback.candidate_id,
         )];
         audit_reads(&mut db, principal, "feedback.read", "feedback", read).await?;
+        let labeller = labeller(&mut db, principal.tenant(), accept_language).await?;
         tracing::info!(feedback = %record.feedback.id, reader = %principal.sub(), "released feedback read on an employee's behalf");
-        Ok(record)
+        Ok(Localized {
+            value: record,
+            labeller,
+        })
     }
 }
 

@@ -107,7 +107,12 @@ impl Catalogs<'_> {
         if current.version != version {
             return Err(AppError::Stale);
         }
-        if !change.changes(&current.name, &current.description, current.active) {
+        if !change.changes(
+            &current.name,
+            &current.description,
+            current.active,
+            &current.translations.0,
+        ) {
             tx.rollback().await?;
             return Ok(current);
         }

@@ -15,12 +15,14 @@ mod events;
 mod feedback;
 mod follow_ups;
 mod idempotency;
+mod languages;
 mod privacy;
 pub mod reports;
 mod requisitions;
 mod resources;
 pub mod retention;
 pub mod seed;
+mod settings;
 mod tenants;
 pub mod webhooks;
 
@@ -45,6 +47,7 @@ pub use events::Message;
 pub use feedback::{Amendment, Draft, FeedbackHistory, FeedbackQuery, FeedbackUseCases};
 pub use follow_ups::{Activity, FollowUps};
 pub use idempotency::{Created, Once};
+pub use languages::{Languages, Localized};
 pub use privacy::{Privacy, SubjectExport, SubjectFeedback};
 pub use requisitions::{Requisitions, SyncItem, SYNC_MAX};
 pub use resources::{ResourceQuery, Resources};
@@ -83,6 +86,10 @@ impl App {
 
     pub fn catalogs(&self) -> Catalogs<'_> {
         Catalogs(self)
+    }
+
+    pub fn languages(&self) -> Languages<'_> {
+        Languages(self)
     }
 
     pub fn resources(&self) -> Resources<'_> {

@@ -151,6 +151,10 @@ fn changes(change: &ResourceChange, current: &Resource) -> bool {
             .competencies
             .as_ref()
             .is_some_and(|c| *c != current.competencies.0)
+        || change
+            .translations
+            .as_ref()
+            .is_some_and(|t| *t != current.translations.0)
         || change.active.is_some_and(|a| a != current.active)
 }
 

@@ -25,7 +25,7 @@ impl App {
             let at = now();
             for kind in CatalogKind::ALL {
                 for (key, name, description) in kind.defaults() {
-                    let entry = NewEntry::parse(key, name, Some(description))
+                    let entry = NewEntry::parse(key, name, Some(description), None)
                         .map_err(|_| AppError::Internal(format!("default entry {key} invalid")))?;
                     db.insert_entry(tenant, kind, &entry, at).await?;
                 }

@@ -3,6 +3,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use std::collections::BTreeMap;
+
+use super::language::{parse_translations, Translations};
 use super::{bounded_text, collected, FieldError};
 
 /// Which catalog.
@@ -172,12 +175,41 @@ pub const NAME_MAX: usize = 120;
 /// Longest entry description.
 pub const DESCRIPTION_MAX: usize = 1_000;
 
+/// An entry's name and description in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryText {
+    /// 1–120 characters, not blank.
+    #[schema(min_length = 1, max_length = 120, example = "Kommunikation")]
+    pub name: String,
+    /// Up to 1000 characters.
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    pub description: String,
+}
+
+/// Translations of an entry as received: parsed by `translations`.
+pub type RawTranslations = BTreeMap<String, EntryText>;
+
+/// Validates an entry's translations (language tags, bounded texts).
+pub fn translations(
+    raw: &RawTranslations,
+    errors: &mut Vec<FieldError>,
+) -> Translations<EntryText> {
+    parse_translations("translations", raw, errors, |text, errors| EntryText {
+        name: bounded_text("name", &text.name, 1, NAME_MAX, errors),
+        description: bounded_text("description", &text.description, 0, DESCRIPTION_MAX, errors),
+    })
+}
+
 /// A validated new catalog entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEntry {
     pub key: CatalogKey,
     pub name: String,
     pub description: String,
+    /// The name and description in other languages than the tenant's default.
+    pub translations: Translations<EntryText>,
 }
 
 impl NewEntry {
@@ -185,8 +217,12 @@ impl NewEntry {
         key: &str,
         name: &str,
         description: Option<&str>,
+        raw_translations: Option<&RawTranslations>,
     ) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
+        let translations = raw_translations
+            .map(|raw| translations(raw, &mut errors))
+            .unwrap_or_default();
         let key =
             CatalogKey::parse(key).map_err(|message| errors.push(FieldError::new("key", message)));
         let name = bounded_text("name", name, 1, NAME_MAX, &mut errors);
@@ -202,6 +238,7 @@ impl NewEntry {
                 key,
                 name,
                 description,
+                translations,
             }),
             _ => Err(errors),
         }
@@ -216,17 +253,29 @@ pub struct EntryChange {
     /// `false` retires the key: it is no longer offered for new feedback, but stays valid on
     /// records that already use it.
     pub active: Option<bool>,
+    /// Replaces every translation of the entry.
+    pub translations: Option<Translations<EntryText>>,
 }
 
 impl EntryChange {
     /// Whether applying this change to an entry holding these values would change anything.
-    pub fn changes(&self, name: &str, description: &str, active: bool) -> bool {
+    pub fn changes(
+        &self,
+        name: &str,
+        description: &str,
+        active: bool,
+        translations: &Translations<EntryText>,
+    ) -> bool {
         self.name.as_deref().is_some_and(|n| n != name)
             || self
                 .description
                 .as_deref()
                 .is_some_and(|d| d != description)
             || self.active.is_some_and(|a| a != active)
+            || self
+                .translations
+                .as_ref()
+                .is_some_and(|t| t != translations)
     }
 }
 
@@ -235,15 +284,17 @@ impl EntryChange {
         name: Option<&str>,
         description: Option<&str>,
         active: Option<bool>,
+        raw_translations: Option<&RawTranslations>,
     ) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
         let name = name.map(|name| bounded_text("name", name, 1, NAME_MAX, &mut errors));
         let description =
             description.map(|d| bounded_text("description", d, 0, DESCRIPTION_MAX, &mut errors));
-        if name.is_none() && description.is_none() && active.is_none() {
+        let translations = raw_translations.map(|raw| translations(raw, &mut errors));
+        if name.is_none() && description.is_none() && active.is_none() && translations.is_none() {
             errors.push(FieldError::new(
                 "",
-                "give at least one of name, description, active",
+                "give at least one of name, description, active, translations",
             ));
         }
         collected(
@@ -251,6 +302,7 @@ impl EntryChange {
                 name,
                 description,
                 active,
+                translations,
             },
             errors,
         )
@@ -285,7 +337,7 @@ mod tests {
             let mut keys = std::collections::HashSet::new();
             for (key, name, description) in kind.defaults() {
                 assert!(
-                    NewEntry::parse(key, name, Some(description)).is_ok(),
+                    NewEntry::parse(key, name, Some(description), None).is_ok(),
                     "{key}"
                 );
                 assert!(keys.insert(*key), "duplicate {key}");
@@ -313,21 +365,21 @@ mod tests {
     #[test]
     fn a_new_entry_reports_every_bad_field() {
         let errors =
-            NewEntry::parse("Bad Key", "  ", Some(&"x".repeat(1001))).expect_err("invalid");
+            NewEntry::parse("Bad Key", "  ", Some(&"x".repeat(1001)), None).expect_err("invalid");
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["key", "name", "description"]);
     }
 
     #[test]
     fn names_are_trimmed_and_control_characters_refused() {
-        let entry = NewEntry::parse("ok_key", "  Name  ", None).expect("valid");
+        let entry = NewEntry::parse("ok_key", "  Name  ", None, None).expect("valid");
         assert_eq!(entry.name, "Name");
-        assert!(NewEntry::parse("ok_key", "bad\u{0007}", None).is_err());
+        assert!(NewEntry::parse("ok_key", "bad\u{0007}", None, None).is_err());
     }
 
     #[test]
     fn an_empty_change_is_refused() {
-        assert!(EntryChange::parse(None, None, None).is_err());
-        assert!(EntryChange::parse(None, None, Some(false)).is_ok());
+        assert!(EntryChange::parse(None, None, None, None).is_err());
+        assert!(EntryChange::parse(None, None, Some(false), None).is_ok());
     }
 }

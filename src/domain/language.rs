@@ -1,10 +1,13 @@
 //! Languages: validated language tags (BCP 47, RFC 5646) and the negotiation of a candidate's
 //! `Accept-Language` (RFC 9110 §12.5.4) by the "lookup" scheme of RFC 4647 §3.4.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use super::FieldError;
 
 /// JSON Schema pattern of a language tag, kept equal to what `LanguageTag::parse` accepts.
 pub const LANGUAGE_TAG_PATTERN: &str = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,7}$";
@@ -69,6 +72,129 @@ impl<'de> Deserialize<'de> for LanguageTag {
         let raw = String::deserialize(deserializer)?;
         Self::parse(&raw).map_err(serde::de::Error::custom)
     }
+}
+
+/// Languages one tenant offers, at most.
+pub const OFFERED_MAX: usize = 20;
+/// Translations one catalog entry or resource may carry, at most.
+pub const TRANSLATIONS_MAX: usize = 20;
+
+/// Texts in other languages, by language tag.
+pub type Translations<T> = BTreeMap<LanguageTag, T>;
+
+/// The languages a tenant offers its candidates, and its default: the language its catalog
+/// entries and resources are written in, and the one answered when a candidate's
+/// `Accept-Language` finds none of the offered ones. The default is always offered, and no
+/// language is offered twice: the constructor is the only way to build one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LanguageSettings {
+    default: LanguageTag,
+    offered: Vec<LanguageTag>,
+}
+
+impl Default for LanguageSettings {
+    /// English by default; German and French offered too, as the built-in labels are in them.
+    fn default() -> Self {
+        Self {
+            default: LanguageTag::english(),
+            offered: ["en", "de", "fr"]
+                .iter()
+                .map(|t| LanguageTag((*t).to_owned()))
+                .collect(),
+        }
+    }
+}
+
+impl LanguageSettings {
+    pub fn parse(default: &str, offered: &[String]) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let default = LanguageTag::parse(default)
+            .map_err(|message| errors.push(FieldError::new("default_language", message)))
+            .ok();
+        let mut tags: Vec<LanguageTag> = Vec::new();
+        if offered.is_empty() || offered.len() > OFFERED_MAX {
+            errors.push(FieldError::new(
+                "languages",
+                format!("offer 1 to {OFFERED_MAX} languages"),
+            ));
+        }
+        for (i, raw) in offered.iter().enumerate() {
+            match LanguageTag::parse(raw) {
+                Ok(tag) if tags.contains(&tag) => errors.push(FieldError::new(
+                    format!("languages[{i}]"),
+                    format!("{tag} is already in the list"),
+                )),
+                Ok(tag) => tags.push(tag),
+                Err(message) => errors.push(FieldError::new(format!("languages[{i}]"), message)),
+            }
+        }
+        if let Some(default) = &default {
+            if !tags.contains(default) && !offered.is_empty() {
+                errors.push(FieldError::new(
+                    "default_language",
+                    "the default language must be one of the offered languages",
+                ));
+            }
+        }
+        match default {
+            Some(default) if errors.is_empty() => Ok(Self {
+                default,
+                offered: tags,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    pub fn default_language(&self) -> &LanguageTag {
+        &self.default
+    }
+
+    pub fn offered(&self) -> &[LanguageTag] {
+        &self.offered
+    }
+
+    /// The language to answer a candidate in, given their `Accept-Language`.
+    pub fn negotiate(&self, accept_language: Option<&str>) -> LanguageTag {
+        negotiate(accept_language, &self.offered, &self.default)
+    }
+}
+
+/// Parses a translations object: its keys are language tags (two spellings of one tag are one
+/// key), at most `TRANSLATIONS_MAX`; `text` parses each value, reporting under
+/// `{field}.{tag}`.
+pub fn parse_translations<R, T>(
+    field: &str,
+    raw: &BTreeMap<String, R>,
+    errors: &mut Vec<FieldError>,
+    mut text: impl FnMut(&R, &mut Vec<FieldError>) -> T,
+) -> Translations<T> {
+    let mut parsed = Translations::new();
+    if raw.len() > TRANSLATIONS_MAX {
+        errors.push(FieldError::new(
+            field,
+            format!("at most {TRANSLATIONS_MAX} translations"),
+        ));
+    }
+    for (key, value) in raw {
+        let at = format!("{field}.{key}");
+        let tag = match LanguageTag::parse(key) {
+            Ok(tag) => tag,
+            Err(message) => {
+                errors.push(FieldError::new(at, message));
+                continue;
+            }
+        };
+        let mut own = Vec::new();
+        let value = text(value, &mut own);
+        errors.extend(own.into_iter().map(|e| e.under(&at)));
+        if parsed.insert(tag.clone(), value).is_some() {
+            errors.push(FieldError::new(
+                at,
+                format!("{tag} is translated twice (tags ignore case)"),
+            ));
+        }
+    }
+    parsed
 }
 
 /// One range of an `Accept-Language` header with its weight in thousandths.
@@ -298,6 +424,58 @@ mod tests {
             negotiate(Some("ja, *"), &tags(&available), &german).as_str(),
             "de"
         );
+    }
+
+    #[test]
+    fn settings_offer_their_default_once() {
+        let offered = |raw: &[&str]| raw.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>();
+        let settings = LanguageSettings::parse("DE", &offered(&["en", "de"])).expect("valid");
+        assert_eq!(settings.default_language().as_str(), "de");
+        assert_eq!(settings.negotiate(Some("fr")).as_str(), "de");
+        assert_eq!(settings.negotiate(Some("en-GB")).as_str(), "en");
+        let fields = |e: Vec<FieldError>| e.into_iter().map(|e| e.field).collect::<Vec<_>>();
+        assert_eq!(
+            fields(LanguageSettings::parse("it", &offered(&["en"])).expect_err("not offered")),
+            ["default_language"]
+        );
+        assert_eq!(
+            fields(LanguageSettings::parse("en", &offered(&["en", "EN", "x"])).expect_err("dup")),
+            ["languages[1]", "languages[2]"]
+        );
+        assert_eq!(
+            fields(LanguageSettings::parse("en", &[]).expect_err("empty")),
+            ["languages"]
+        );
+        let defaults = LanguageSettings::default();
+        assert_eq!(
+            LanguageSettings::parse("en", &offered(&["en", "de", "fr"])).expect("valid"),
+            defaults
+        );
+    }
+
+    #[test]
+    fn translations_are_keyed_by_canonical_tags() {
+        let raw: BTreeMap<String, &str> = [("de-ch", "a"), ("DE-CH", "b"), ("fr", ""), ("??", "c")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        let mut errors = Vec::new();
+        let parsed = parse_translations("translations", &raw, &mut errors, |v, errors| {
+            if v.is_empty() {
+                errors.push(FieldError::new("name", "empty"));
+            }
+            (*v).to_owned()
+        });
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "translations.??",
+                "translations.de-ch",
+                "translations.fr.name"
+            ]
+        );
+        assert_eq!(parsed.len(), 2);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod events;
 pub mod feedback;
 pub mod hiring;
 mod ids;
+pub mod labels;
 pub mod language;
 mod names;
 mod principal;

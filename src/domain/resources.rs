@@ -1,10 +1,13 @@
 //! The development resource library: courses, programmes, communities and reading that HR
 //! curates per tenant and managers attach to development actions.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::catalog::CatalogKey;
-use super::language::LanguageTag;
+use super::language::{parse_translations, LanguageTag, Translations};
 use super::names::named;
 use super::{bounded_text, collected, FieldError};
 
@@ -100,6 +103,22 @@ impl Duration {
     }
 }
 
+/// A resource's title and description in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceText {
+    /// 1–200 characters, not blank.
+    #[schema(min_length = 1, max_length = 200, example = "SQL für Analysten")]
+    pub title: String,
+    /// Up to 2000 characters.
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    pub description: String,
+}
+
+/// Translations of a resource as received.
+pub type RawResourceTranslations = BTreeMap<String, ResourceText>;
+
 /// A validated new resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewResource {
@@ -111,6 +130,8 @@ pub struct NewResource {
     pub language: LanguageTag,
     pub description: String,
     pub competencies: Vec<CatalogKey>,
+    /// The title and description in other languages than the tenant's default.
+    pub translations: Translations<ResourceText>,
 }
 
 /// What a new resource or a change says, before validation.
@@ -124,6 +145,7 @@ pub struct ResourceFields<'a> {
     pub language: Option<&'a str>,
     pub description: Option<&'a str>,
     pub competencies: Option<&'a [String]>,
+    pub translations: Option<&'a RawResourceTranslations>,
 }
 
 struct Parsed {
@@ -134,6 +156,7 @@ struct Parsed {
     language: Option<LanguageTag>,
     description: Option<String>,
     competencies: Option<Vec<CatalogKey>>,
+    translations: Option<Translations<ResourceText>>,
 }
 
 fn parse_fields(fields: &ResourceFields<'_>, errors: &mut Vec<FieldError>) -> Parsed {
@@ -186,6 +209,12 @@ fn parse_fields(fields: &ResourceFields<'_>, errors: &mut Vec<FieldError>) -> Pa
         }
         parsed
     });
+    let translations = fields.translations.map(|raw| {
+        parse_translations("translations", raw, errors, |text, errors| ResourceText {
+            title: bounded_text("title", &text.title, 1, TITLE_MAX, errors),
+            description: bounded_text("description", &text.description, 0, DESCRIPTION_MAX, errors),
+        })
+    });
     Parsed {
         title,
         url,
@@ -194,6 +223,7 @@ fn parse_fields(fields: &ResourceFields<'_>, errors: &mut Vec<FieldError>) -> Pa
         language,
         description,
         competencies,
+        translations,
     }
 }
 
@@ -223,6 +253,7 @@ impl NewResource {
                 language,
                 description: parsed.description.unwrap_or_default(),
                 competencies: parsed.competencies.unwrap_or_default(),
+                translations: parsed.translations.unwrap_or_default(),
             },
             errors,
         )
@@ -241,6 +272,8 @@ pub struct ResourceChange {
     pub language: Option<LanguageTag>,
     pub description: Option<String>,
     pub competencies: Option<Vec<CatalogKey>>,
+    /// Replaces every translation.
+    pub translations: Option<Translations<ResourceText>>,
     /// `false` retires the resource: no longer offered, still shown in plans that use it.
     pub active: Option<bool>,
 }
@@ -272,6 +305,7 @@ impl ResourceChange {
             language: parsed.language,
             description: parsed.description,
             competencies: parsed.competencies,
+            translations: parsed.translations,
             active,
         };
         if change == Self::default() && errors.is_empty() {
@@ -295,6 +329,7 @@ mod tests {
             language: Some("EN-gb"),
             description: None,
             competencies: Some(competencies),
+            translations: None,
         }
     }
 

@@ -8,7 +8,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::domain::catalog::{CatalogKey, CatalogKind, EntryChange, NewEntry};
+use crate::domain::catalog::{
+    CatalogKey, CatalogKind, EntryChange, EntryText, NewEntry, RawTranslations,
+};
+use crate::domain::language::Translations;
 use crate::domain::{non_null, Principal};
 use crate::storage::{CatalogEntry, ResponseToStore};
 
@@ -36,6 +39,10 @@ pub struct CatalogEntryView {
     pub name: String,
     /// What the entry means, for the people who pick it.
     pub description: String,
+    /// The name and description in other languages than the tenant's default, by language
+    /// tag; candidates read the one their `Accept-Language` negotiates.
+    #[schema(value_type = BTreeMap<String, EntryText>, example = json!({"de": {"name": "Kommunikation", "description": ""}}))]
+    pub translations: Translations<EntryText>,
     /// `false` once retired: no longer offered for new feedback, still valid on old records.
     pub active: bool,
     /// Incremented by every change; also the `ETag`.
@@ -50,6 +57,7 @@ impl From<&CatalogEntry> for CatalogEntryView {
             key: entry.key.as_str().to_owned(),
             name: entry.name.clone(),
             description: entry.description.clone(),
+            translations: entry.translations.0.clone(),
             active: entry.active,
             version: entry.version,
             created_at: entry.created_at,
@@ -80,6 +88,10 @@ pub struct NewCatalogEntry {
     #[schema(nullable = false, max_length = 1000)]
     #[serde(default, deserialize_with = "non_null")]
     pub description: Option<String>,
+    /// The name and description in other languages, by language tag (up to 20).
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false, example = json!({"de": {"name": "Datenkompetenz"}}))]
+    pub translations: Option<RawTranslations>,
 }
 
 /// A change to a catalog entry; omitted fields stay as they are. At least one field.
@@ -97,6 +109,10 @@ pub struct CatalogEntryChange {
     #[schema(nullable = false)]
     #[serde(default, deserialize_with = "non_null")]
     pub active: Option<bool>,
+    /// Replaces every translation (`{}` removes them all).
+    #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "non_null")]
+    pub translations: Option<RawTranslations>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -220,7 +236,12 @@ async fn create_entry(
     body: Body<NewCatalogEntry>,
 ) -> ApiResult<HttpResponse> {
     let kind = path.catalog;
-    let entry = NewEntry::parse(&body.key, &body.name, body.description.as_deref());
+    let entry = NewEntry::parse(
+        &body.key,
+        &body.name,
+        body.description.as_deref(),
+        body.translations.as_ref(),
+    );
     let respond = move |e: &CatalogEntry| render(StatusCode::CREATED, kind, e);
     let operation = format!("create {}", kind.path_segment());
     let once = once(key, &operation, &*body, &respond);
@@ -257,6 +278,7 @@ async fn update_entry(
         body.name.as_deref(),
         body.description.as_deref(),
         body.active,
+        body.translations.as_ref(),
     );
     let entry = state
         .app

@@ -436,3 +436,48 @@ mod tests {
         assert!(refused("{"), "not JSON");
     }
 }
+
+/// The caller's `Accept-Language` (RFC 9110 §12.5.4), for candidate-facing reads. Never an
+/// error: a header that is not text is treated as absent, and ranges that do not parse are
+/// skipped by the negotiation.
+#[derive(Debug, Clone, Default)]
+pub struct AcceptLanguage(Option<String>);
+
+impl AcceptLanguage {
+    pub fn get(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl FromRequest for AcceptLanguage {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let value = req
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        ready(Ok(Self(value)))
+    }
+}
+
+impl utoipa::IntoParams for AcceptLanguage {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{ObjectBuilder, Required, Type};
+        vec![ParameterBuilder::new()
+            .name("Accept-Language")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "The languages the reader prefers (`de-CH, de;q=0.9, en;q=0.5`): the labels \
+                 come in the best one the tenant offers, else in its default language",
+            ))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .build()]
+    }
+}

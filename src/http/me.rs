@@ -8,19 +8,20 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::app::{Plan, PlanItem as PlannedAction};
+use crate::app::{Localized, Plan, PlanItem as PlannedAction};
 use crate::domain::candidate::{
     note, Acknowledging, Addressee, FollowUpRequest, ProgressStatus, Urgency,
 };
 use crate::domain::feedback::DevelopmentAction;
+use crate::domain::labels::{Labeller, Labels};
 use crate::domain::{non_null, ActionId, FeedbackId, Principal};
 use crate::storage::{FollowUp, ResponseToStore};
 
 use super::error::{ApiResult, Problem, PROBLEM_JSON};
-use super::extract::{whole_number, Body, IdempotencyKey};
+use super::extract::{whole_number, AcceptLanguage, Body, IdempotencyKey};
 use super::pagination::{PageParams, Pager};
 use super::resources::PlanResourceView;
-use super::respond::{created, once};
+use super::respond::{created, localized, once};
 use super::views::{
     AcknowledgementView, CandidateFeedbackPage, CandidateFeedbackView, FollowUpPage, FollowUpView,
     ProgressView,
@@ -73,15 +74,19 @@ pub struct PlanItem {
     pub resources: Vec<PlanResourceView>,
 }
 
-impl From<PlannedAction> for PlanItem {
-    fn from(item: PlannedAction) -> Self {
+impl PlanItem {
+    fn of(item: PlannedAction, labeller: &Labeller) -> Self {
         Self {
             action: item.action,
             status: item.status,
             note: item.note,
             updated_at: item.updated_at,
             urgency: item.urgency,
-            resources: item.resources.iter().map(Into::into).collect(),
+            resources: item
+                .resources
+                .iter()
+                .map(|r| PlanResourceView::of(r, labeller))
+                .collect(),
         }
     }
 }
@@ -97,18 +102,39 @@ pub struct PlanView {
     pub total: usize,
     pub overdue: usize,
     pub due_soon: usize,
+    /// The names of the action kinds, horizons, competencies and resource kinds the plan uses,
+    /// in the language negotiated from `Accept-Language`.
+    pub labels: Labels,
 }
 
-impl From<Plan> for PlanView {
-    fn from(plan: Plan) -> Self {
+impl PlanView {
+    fn of(localized: Localized<Plan>) -> Self {
+        let Localized {
+            value: plan,
+            labeller,
+        } = localized;
+        let items = plan.short_term.iter().chain(&plan.long_term);
+        let labels = labeller.plan_labels(
+            items.clone().map(|i| &i.action),
+            items.flat_map(|i| i.resources.iter().map(|r| r.kind)),
+        );
         Self {
             feedback_id: plan.feedback_id,
-            short_term: plan.short_term.into_iter().map(Into::into).collect(),
-            long_term: plan.long_term.into_iter().map(Into::into).collect(),
+            short_term: plan
+                .short_term
+                .into_iter()
+                .map(|i| PlanItem::of(i, &labeller))
+                .collect(),
+            long_term: plan
+                .long_term
+                .into_iter()
+                .map(|i| PlanItem::of(i, &labeller))
+                .collect(),
             done: plan.done,
             total: plan.total,
             overdue: plan.overdue,
             due_soon: plan.due_soon,
+            labels,
         }
     }
 }
@@ -149,49 +175,72 @@ pub struct ActionPath {
 /// Your released feedback, newest first.
 #[utoipa::path(
     tag = "me",
-    params(PageParams),
-    responses((status = 200, description = "A page of your released feedback", body = CandidateFeedbackPage))
+    params(PageParams, AcceptLanguage),
+    responses((status = 200, description = "A page of your released feedback", body = CandidateFeedbackPage,
+               headers(("Content-Language" = String, description = "The language of the labels"))))
 )]
 #[get("/feedback")]
 async fn list_own_feedback(
     state: web::Data<AppState>,
     principal: Principal,
     page: web::Query<PageParams>,
-) -> ApiResult<web::Json<CandidateFeedbackPage>> {
+    language: AcceptLanguage,
+) -> ApiResult<HttpResponse> {
     let pager = state.cursors().await?.list("my-feedback");
     let page = state
         .app
         .candidate()
-        .list_own(&principal, page.request(&pager))
+        .list_own(&principal, page.request(&pager), language.get())
         .await?;
-    Ok(web::Json(feedback_page(&pager, page)))
+    Ok(feedback_page(&pager, page))
 }
 
-/// A page of released feedback with its cursor.
+/// A page of released feedback with its cursor, in its negotiated language.
 pub fn feedback_page(
     pager: &Pager<'_>,
-    page: crate::app::Page<crate::storage::WithActivity>,
-) -> CandidateFeedbackPage {
-    CandidateFeedbackPage {
+    page: Localized<crate::app::Page<crate::storage::WithActivity>>,
+) -> HttpResponse {
+    let Localized {
+        value: page,
+        labeller,
+    } = page;
+    let body = CandidateFeedbackPage {
         next_cursor: pager.next(&page, |r| r.feedback.id),
-        items: page.items.into_iter().map(Into::into).collect(),
-    }
+        items: page
+            .items
+            .into_iter()
+            .map(|r| CandidateFeedbackView::of(r, &labeller))
+            .collect(),
+    };
+    localized(labeller.language(), &body)
+}
+
+/// One released feedback, in its negotiated language.
+pub fn one_feedback(record: Localized<crate::storage::WithActivity>) -> HttpResponse {
+    let body = CandidateFeedbackView::of(record.value, &record.labeller);
+    localized(record.labeller.language(), &body)
 }
 
 /// One of your released feedback documents: the latest revision, marked when amended.
 #[utoipa::path(
     tag = "me",
-    params(OwnFeedbackPath),
-    responses((status = 200, description = "The feedback", body = CandidateFeedbackView))
+    params(OwnFeedbackPath, AcceptLanguage),
+    responses((status = 200, description = "The feedback", body = CandidateFeedbackView,
+               headers(("Content-Language" = String, description = "The language of the labels"))))
 )]
 #[get("/feedback/{id}")]
 async fn get_own_feedback(
     state: web::Data<AppState>,
     principal: Principal,
     path: web::Path<OwnFeedbackPath>,
-) -> ApiResult<web::Json<CandidateFeedbackView>> {
-    let record = state.app.candidate().get_own(&principal, path.id).await?;
-    Ok(web::Json(record.into()))
+    language: AcceptLanguage,
+) -> ApiResult<HttpResponse> {
+    let record = state
+        .app
+        .candidate()
+        .get_own(&principal, path.id, language.get())
+        .await?;
+    Ok(one_feedback(record))
 }
 
 /// Acknowledge your feedback, once (a second call returns the first acknowledgement).
@@ -254,17 +303,24 @@ async fn set_progress(
 /// Your development plan: actions by horizon, with progress and what is due or overdue.
 #[utoipa::path(
     tag = "me",
-    params(OwnFeedbackPath),
-    responses((status = 200, description = "The plan", body = PlanView))
+    params(OwnFeedbackPath, AcceptLanguage),
+    responses((status = 200, description = "The plan", body = PlanView,
+               headers(("Content-Language" = String, description = "The language of the labels"))))
 )]
 #[get("/feedback/{id}/plan")]
 async fn own_plan(
     state: web::Data<AppState>,
     principal: Principal,
     path: web::Path<OwnFeedbackPath>,
-) -> ApiResult<web::Json<PlanView>> {
-    let plan = state.app.candidate().plan(&principal, path.id).await?;
-    Ok(web::Json(plan.into()))
+    language: AcceptLanguage,
+) -> ApiResult<HttpResponse> {
+    let plan = state
+        .app
+        .candidate()
+        .plan(&principal, path.id, language.get())
+        .await?;
+    let language = plan.labeller.language().clone();
+    Ok(localized(&language, &PlanView::of(plan)))
 }
 
 fn render_follow_up(created: &FollowUp) -> ResponseToStore {

@@ -16,6 +16,7 @@ mod feedback;
 mod follow_ups;
 mod health;
 mod input;
+mod languages;
 mod limits;
 mod me;
 mod metrics;
@@ -67,6 +68,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(sync::configure)
             .configure(deadlines::configure)
             .configure(reports::configure)
+            .configure(languages::configure)
             .configure(privacy::configure)
             .service(
                 utoipa_actix_web::scope("/me")

@@ -49,6 +49,7 @@ pub const NO_CONTROL_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
         (name = "audit", description = "The append-only audit trail"),
         (name = "events", description = "What happened, as an ordered feed (the outbox)"),
         (name = "deadlines", description = "When feedback is due: the tenant's policy, what is owed and overdue"),
+        (name = "languages", description = "The languages the tenant offers its candidates"),
         (name = "reports", description = "How the process works, for HR: aggregates only, small groups suppressed"),
         (name = "webhooks", description = "Where the tenant's events are delivered, signed (Standard Webhooks)"),
         (name = "privacy", description = "Subject access exports, erasure, legal holds and retention"),

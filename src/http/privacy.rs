@@ -9,7 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::app::{SubjectExport as Export, SubjectFeedback};
 
-use super::resources::PlanResourceView;
+use super::resources::ResourceView;
 use crate::domain::privacy::{hold_reason, retention_months};
 use crate::domain::{ApplicationId, EmployeeId, Principal};
 use crate::storage::{LegalHold, SubjectApplication};
@@ -91,7 +91,7 @@ pub struct SubjectExport {
     pub feedback: Vec<ExportedFeedback>,
     /// The library resources any revision of the subject's development plans names (retired
     /// ones too), so that the export reads on its own.
-    pub resources: Vec<PlanResourceView>,
+    pub resources: Vec<ResourceView>,
     /// Every audit event about the subject, oldest first.
     pub audit_events: Vec<AuditEventView>,
 }

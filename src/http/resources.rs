@@ -4,6 +4,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -11,8 +12,12 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::app::ResourceQuery;
 use crate::domain::catalog::CatalogKey;
-use crate::domain::language::LanguageTag;
-use crate::domain::resources::{NewResource, ResourceChange, ResourceFields, ResourceKind};
+use crate::domain::labels::Labeller;
+use crate::domain::language::{LanguageTag, Translations};
+use crate::domain::resources::{
+    NewResource, RawResourceTranslations, ResourceChange, ResourceFields, ResourceKind,
+    ResourceText,
+};
 use crate::domain::{non_null, Invalid, Principal, ResourceId};
 use crate::storage::{Resource, ResponseToStore};
 
@@ -53,6 +58,10 @@ pub struct ResourceView {
     /// Keys of the competency catalog the resource develops.
     #[schema(value_type = Vec<String>, example = json!(["technical_depth"]))]
     pub competencies: Vec<CatalogKey>,
+    /// The title and description in other languages than the tenant's default, by language
+    /// tag; candidates get the one their `Accept-Language` negotiates.
+    #[schema(value_type = BTreeMap<String, ResourceText>)]
+    pub translations: Translations<ResourceText>,
     /// `false` once retired: no longer offered for new plans, still shown in plans that use it.
     pub active: bool,
     /// Incremented by every change; also the `ETag`.
@@ -73,6 +82,7 @@ impl From<&Resource> for ResourceView {
             language: r.language.clone(),
             description: r.description.clone(),
             competencies: r.competencies.0.clone(),
+            translations: r.translations.0.clone(),
             active: r.active,
             version: r.version,
             created_at: r.created_at,
@@ -81,7 +91,8 @@ impl From<&Resource> for ResourceView {
     }
 }
 
-/// A library resource as a development plan shows it.
+/// A library resource as a development plan shows it: its title and description in the
+/// negotiated language where HR translated them.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PlanResourceView {
     #[schema(value_type = uuid::Uuid)]
@@ -97,21 +108,29 @@ pub struct PlanResourceView {
     /// The language the resource itself is in.
     pub language: LanguageTag,
     pub description: String,
+    /// The language of `title` and `description` here.
+    pub text_language: LanguageTag,
     /// `true` once HR retired it: it stays readable here, but may no longer be available.
     pub retired: bool,
 }
 
-impl From<&Resource> for PlanResourceView {
-    fn from(r: &Resource) -> Self {
+impl PlanResourceView {
+    pub fn of(r: &Resource, labeller: &Labeller) -> Self {
+        let written = ResourceText {
+            title: r.title.clone(),
+            description: r.description.clone(),
+        };
+        let (text, text_language) = labeller.text(&written, &r.translations.0);
         Self {
             id: r.id,
-            title: r.title.clone(),
+            title: text.title.clone(),
             kind: r.kind,
             url: r.url.clone(),
             provider: r.provider.clone(),
             duration: r.duration.clone(),
             language: r.language.clone(),
-            description: r.description.clone(),
+            description: text.description.clone(),
+            text_language,
             retired: !r.active,
         }
     }
@@ -169,6 +188,10 @@ pub struct NewResourceBody {
     #[serde(default)]
     #[schema(max_items = 10, example = json!(["technical_depth"]))]
     pub competencies: Vec<String>,
+    /// The title and description in other languages, by language tag (up to 20).
+    #[serde(default)]
+    #[schema(example = json!({"de": {"title": "SQL für Analysten"}}))]
+    pub translations: RawResourceTranslations,
 }
 
 /// A change to a resource; omitted fields stay as they are. At least one field.
@@ -214,6 +237,10 @@ pub struct ResourceChangeBody {
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false, max_items = 10)]
     pub competencies: Option<Vec<String>>,
+    /// Replaces every translation (`{}` removes them all).
+    #[serde(default, deserialize_with = "non_null")]
+    #[schema(nullable = false)]
+    pub translations: Option<RawResourceTranslations>,
     /// `false` retires the resource, `true` offers it again.
     #[serde(default, deserialize_with = "non_null")]
     #[schema(nullable = false)]
@@ -329,6 +356,7 @@ async fn create_resource(
         language: Some(&body.language),
         description: body.description.as_deref(),
         competencies: Some(&body.competencies),
+        translations: Some(&body.translations),
     };
     let resource = NewResource::parse(&fields);
     let respond = |r: &Resource| render(StatusCode::CREATED, r);
@@ -371,6 +399,7 @@ async fn update_resource(
         language: body.language.as_deref(),
         description: body.description.as_deref(),
         competencies: body.competencies.as_deref(),
+        translations: body.translations.as_ref(),
     };
     let change = ResourceChange::parse(&fields, body.active);
     let resource = state

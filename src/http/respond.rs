@@ -8,6 +8,7 @@ use aws_lc_rs::digest::{digest, SHA256};
 use serde::Serialize;
 
 use crate::app::{Created, Once};
+use crate::domain::language::LanguageTag;
 use crate::storage::{ResponseToStore, StoredResponse};
 
 use super::extract::{IdempotencyKey, IfMatch};
@@ -27,6 +28,16 @@ pub fn document(
         etag: Some(IfMatch::etag(version)),
         body: serde_json::to_string(body).unwrap_or_default(),
     }
+}
+
+/// A candidate-facing read in its negotiated language: `Content-Language` says which, and
+/// `Vary: Accept-Language` tells caches the answer depends on it.
+pub fn localized(language: &LanguageTag, body: &impl Serialize) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header((header::CONTENT_LANGUAGE, language.as_str()))
+        .insert_header((header::VARY, "Accept-Language"))
+        .body(serde_json::to_string(body).unwrap_or_default())
 }
 
 /// A response as rendered (or remembered).

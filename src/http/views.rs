@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::candidate::{Addressee, FollowUpStatus, ProgressStatus};
 use crate::domain::feedback::FeedbackDocument;
+use crate::domain::labels::{Labeller, Labels};
 use crate::domain::{
     ActionId, ApplicationId, EmployeeId, FeedbackId, FollowUpId, EMPLOYEE_ID_PATTERN,
 };
@@ -76,15 +77,26 @@ pub struct CandidateFeedbackView {
     /// The library resources the development actions name (`development_actions[].resources`),
     /// retired ones too.
     pub resources: Vec<PlanResourceView>,
+    /// The names of the catalog keys and fixed names the document uses, in the language
+    /// negotiated from `Accept-Language` (the managers' own words are not translated).
+    pub labels: Labels,
 }
 
-impl From<WithActivity> for CandidateFeedbackView {
-    fn from(record: WithActivity) -> Self {
+impl CandidateFeedbackView {
+    pub fn of(record: WithActivity, labeller: &Labeller) -> Self {
         let feedback = record.feedback;
         Self {
+            labels: labeller.labels(
+                &feedback.document.0,
+                record.resources.iter().map(|r| r.kind),
+            ),
             acknowledgement: record.acknowledgement.map(Into::into),
             progress: record.progress.into_iter().map(Into::into).collect(),
-            resources: record.resources.iter().map(Into::into).collect(),
+            resources: record
+                .resources
+                .iter()
+                .map(|r| PlanResourceView::of(r, labeller))
+                .collect(),
             id: feedback.id,
             application_id: feedback.application_id,
             requisition_title: feedback.requisition_title,

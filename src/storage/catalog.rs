@@ -1,18 +1,22 @@
 //! Tenants, their settings and their catalogs.
 
+use sqlx::types::Json;
 use sqlx::AssertSqlSafe;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::catalog::{CatalogKey, CatalogKind, EntryChange, NewEntry};
+use crate::domain::catalog::{CatalogKey, CatalogKind, EntryChange, EntryText, NewEntry};
 use crate::domain::feedback::{QualityEnforcement, ReviewPolicy};
+use crate::domain::labels::CatalogText;
+use crate::domain::language::{LanguageSettings, Translations};
 use crate::domain::TenantId;
 
 use super::rows::CatalogEntry;
-use super::{now, on_db, Db, StorageResult};
+use super::{now, on_db, Db, StorageError, StorageResult};
 
-const ENTRY_COLUMNS: &str = "key, name, description, active, version, created_at, updated_at";
+const ENTRY_COLUMNS: &str =
+    "key, name, description, translations, active, version, created_at, updated_at";
 
 /// Which entries to list.
 #[derive(Debug, Clone, Default)]
@@ -49,8 +53,9 @@ impl Db<'_> {
     ) -> StorageResult<CatalogEntry> {
         let sql = format!(
             "insert into catalog_entries
-               (tenant_id, kind, key, name, description, active, version, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, true, 1, $6, $6)
+               (tenant_id, kind, key, name, description, translations, active, version,
+                created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $7, true, 1, $6, $6)
              returning {ENTRY_COLUMNS}"
         );
         Ok(
@@ -61,6 +66,7 @@ impl Db<'_> {
             .bind(entry.name.as_str())
             .bind(entry.description.as_str())
             .bind(at)
+            .bind(Json(&entry.translations))
             .fetch_one(&mut *c)
             .await)?,
         )
@@ -128,6 +134,7 @@ impl Db<'_> {
              set name = coalesce($5, name),
                  description = coalesce($6, description),
                  active = coalesce($7, active),
+                 translations = coalesce($9, translations),
                  version = version + 1,
                  updated_at = $8
              where tenant_id = $1 and kind = $2 and key = $3 and version = $4
@@ -143,6 +150,7 @@ impl Db<'_> {
             .bind(change.description.as_deref())
             .bind(change.active)
             .bind(now())
+            .bind(change.translations.as_ref().map(Json))
             .fetch_optional(&mut *c)
             .await)?,
         )
@@ -169,6 +177,80 @@ impl Db<'_> {
             }
         }
         Ok((reasons, competencies))
+    }
+
+    /// Every entry of both catalogs with its translations, as the labeller needs them.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn catalog_texts(&mut self, tenant: &TenantId) -> StorageResult<Vec<CatalogText>> {
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            Json<Translations<EntryText>>,
+        );
+        let rows: Vec<Row> = on_db!(self, c => sqlx::query_as(
+                "select kind, key, name, description, translations from catalog_entries
+                  where tenant_id = $1")
+            .bind(tenant)
+            .fetch_all(&mut *c)
+            .await)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(kind, key, name, description, translations)| {
+                let kind = CatalogKind::ALL.into_iter().find(|k| k.as_str() == kind)?;
+                Some(CatalogText {
+                    kind,
+                    key,
+                    name,
+                    description,
+                    translations: translations.0,
+                })
+            })
+            .collect())
+    }
+
+    /// The tenant's languages and their version.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn language_settings(
+        &mut self,
+        tenant: &TenantId,
+    ) -> StorageResult<(LanguageSettings, i64)> {
+        let row = on_db!(self, c => sqlx::query_as::<_, (String, Json<Vec<String>>, i64)>(
+                "select default_language, languages, language_settings_version
+                   from tenants where id = $1")
+            .bind(tenant)
+            .fetch_optional(&mut *c)
+            .await)?;
+        let Some((default, offered, version)) = row else {
+            return Ok((LanguageSettings::default(), 1));
+        };
+        let settings = LanguageSettings::parse(&default, &offered.0)
+            .map_err(|_| StorageError::Other("stored language settings are invalid".into()))?;
+        Ok((settings, version))
+    }
+
+    /// Replaces the tenant's languages if they are still at `version`; the new version, or
+    /// `None` if stale.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn set_language_settings(
+        &mut self,
+        tenant: &TenantId,
+        settings: &LanguageSettings,
+        version: i64,
+    ) -> StorageResult<Option<i64>> {
+        let offered: Vec<&str> = settings.offered().iter().map(|t| t.as_str()).collect();
+        Ok(on_db!(self, c => sqlx::query_scalar::<_, i64>(
+                "update tenants set default_language = $2, languages = $3,
+                        language_settings_version = language_settings_version + 1
+                  where id = $1 and language_settings_version = $4
+                 returning language_settings_version")
+            .bind(tenant)
+            .bind(settings.default_language().as_str())
+            .bind(Json(&offered))
+            .bind(version)
+            .fetch_optional(&mut *c)
+            .await)?)
     }
 
     #[tracing::instrument(level = "debug", skip_all)]

@@ -9,14 +9,14 @@ use sqlx::types::Json;
 use sqlx::AssertSqlSafe;
 
 use crate::domain::catalog::CatalogKey;
-use crate::domain::language::LanguageTag;
-use crate::domain::resources::{NewResource, ResourceChange, ResourceKind};
+use crate::domain::language::{LanguageTag, Translations};
+use crate::domain::resources::{NewResource, ResourceChange, ResourceKind, ResourceText};
 use crate::domain::{ResourceId, TenantId};
 
 use super::{now, on_db, placeholders, Db, StorageResult};
 
 const RESOURCE_COLUMNS: &str = "id, title, kind, url, provider, duration, language, description, \
-                                competencies, active, version, created_at, updated_at";
+                                competencies, translations, active, version, created_at, updated_at";
 
 /// A resource of the library.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -31,6 +31,8 @@ pub struct Resource {
     pub language: LanguageTag,
     pub description: String,
     pub competencies: Json<Vec<CatalogKey>>,
+    /// The title and description in other languages than the tenant's default.
+    pub translations: Json<Translations<ResourceText>>,
     pub active: bool,
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -62,8 +64,8 @@ impl Db<'_> {
         let sql = format!(
             "insert into development_resources
                (tenant_id, id, title, kind, url, provider, duration, language, description,
-                competencies, active, version, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true, 1, $11, $11)
+                competencies, translations, active, version, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, true, 1, $11, $11)
              returning {RESOURCE_COLUMNS}"
         );
         let created = on_db!(self, c => sqlx::query_as::<_, Resource>(AssertSqlSafe(sql.as_str()))
@@ -78,6 +80,7 @@ impl Db<'_> {
                 .bind(resource.description.as_str())
                 .bind(Json(&resource.competencies))
                 .bind(at)
+                .bind(Json(&resource.translations))
                 .fetch_one(&mut *c)
                 .await)?;
         self.index_competencies(tenant, created.id, &resource.competencies)
@@ -212,6 +215,7 @@ impl Db<'_> {
                  description = coalesce($11, description),
                  competencies = coalesce($12, competencies),
                  active = coalesce($13, active),
+                 translations = coalesce($15, translations),
                  version = version + 1,
                  updated_at = $14
              where tenant_id = $1 and id = $2 and version = $3
@@ -233,6 +237,7 @@ impl Db<'_> {
                 .bind(change.competencies.as_ref().map(Json))
                 .bind(change.active)
                 .bind(now())
+                .bind(change.translations.as_ref().map(Json))
                 .fetch_optional(&mut *c)
                 .await)?;
         if let (Some(updated), Some(competencies)) = (&updated, &change.competencies) {

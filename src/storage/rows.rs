@@ -5,9 +5,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::types::Json;
 
 use crate::domain::candidate::{Addressee, FollowUpStatus, ProgressStatus};
-use crate::domain::catalog::CatalogKey;
+use crate::domain::catalog::{CatalogKey, EntryText};
 use crate::domain::feedback::{FeedbackAction, FeedbackDocument, FeedbackStatus};
 use crate::domain::hiring::{ApplicationStatus, ExternalRef, RequisitionStatus, Stage};
+use crate::domain::language::Translations;
 use crate::domain::{
     ActionId, ApplicationId, AuditEventId, EmployeeId, FeedbackId, FollowUpId, RequisitionId,
 };
@@ -18,6 +19,7 @@ pub struct CatalogEntry {
     pub key: CatalogKey,
     pub name: String,
     pub description: String,
+    pub translations: Json<Translations<EntryText>>,
     pub active: bool,
     pub version: i64,
     pub created_at: DateTime<Utc>,

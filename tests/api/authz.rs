@@ -473,6 +473,16 @@ async fn probe(
                 id(&world.globex_req),
             ])
         }
+        (Operation::ReadLanguageSettings, Own) => Probe::new(Method::GET, "/v1/language-settings", Expect::Status(200)),
+        (Operation::UpdateLanguageSettings, Own) => {
+            let current = app.get_as(&Caller::hr("H1"), "/v1/language-settings").await;
+            let tag = current.headers()["etag"].to_str().expect("etag").trim_matches('"').to_owned();
+            let settings: Value = current.json().await.expect("json");
+            Probe::new(Method::PUT, "/v1/language-settings", Expect::Status(200))
+                .body(settings)
+                .if_match(&json!(tag.parse::<i64>().expect("version")))
+        }
+        (Operation::ReadLanguageSettings | Operation::UpdateLanguageSettings, _) => return None,
         (Operation::ReadReportSettings, Own) => Probe::new(Method::GET, "/v1/report-settings", Expect::Status(200)),
         (Operation::UpdateReportSettings, Own) => {
             let current = app.get_as(&Caller::hr("H1"), "/v1/report-settings").await;

@@ -23,6 +23,7 @@ mod hardening;
 mod health;
 mod hiring;
 mod identity;
+mod languages;
 mod noop;
 mod openapi;
 mod privacy;

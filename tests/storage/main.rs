@@ -133,11 +133,11 @@ async fn a_duplicate_key_is_a_conflict_and_leaves_the_first_entry(backend: Backe
     let store = provisioned(&db, &acme).await;
     let mut connection = store.acquire().await.expect("connection");
     let mut db = connection.db();
-    let first = NewEntry::parse("negotiation", "Negotiation", None).expect("entry");
+    let first = NewEntry::parse("negotiation", "Negotiation", None, None).expect("entry");
     db.insert_entry(&acme, CatalogKind::Competencies, &first, now())
         .await
         .expect("create");
-    let second = NewEntry::parse("negotiation", "Other", Some("x")).expect("entry");
+    let second = NewEntry::parse("negotiation", "Other", Some("x"), None).expect("entry");
     let error = db
         .insert_entry(&acme, CatalogKind::Competencies, &second, now())
         .await
@@ -186,7 +186,7 @@ async fn timestamps_round_trip_to_the_microsecond(backend: Backend) {
     let store = provisioned(&db, &acme).await;
     let mut connection = store.acquire().await.expect("connection");
     let mut db = connection.db();
-    let entry = NewEntry::parse("precision", "Precision", None).expect("entry");
+    let entry = NewEntry::parse("precision", "Precision", None, None).expect("entry");
     let created = db
         .insert_entry(&acme, CatalogKind::Competencies, &entry, now())
         .await
@@ -210,7 +210,7 @@ async fn catalogs_are_isolated_per_tenant(backend: Backend) {
         .expect("tenant");
     let mut connection = store.acquire().await.expect("connection");
     let mut db = connection.db();
-    let entry = NewEntry::parse("acme_only", "Acme only", None).expect("entry");
+    let entry = NewEntry::parse("acme_only", "Acme only", None, None).expect("entry");
     db.insert_entry(&acme, CatalogKind::Competencies, &entry, now())
         .await
         .expect("create");

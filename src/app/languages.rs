@@ -1,0 +1,84 @@
+//! The candidate's language: the languages a tenant offers (HR), and the labeller that names a
+//! document's keys in the language a candidate's `Accept-Language` negotiates.
+
+use crate::auth::policy::Operation;
+use crate::domain::labels::Labeller;
+use crate::domain::language::LanguageSettings;
+use crate::domain::{Checked, Precondition, Principal, TenantId};
+use crate::storage::Db;
+
+use super::settings::SettingChange;
+use super::{authorize, App, AppResult};
+
+pub struct Languages<'a>(pub(super) &'a App);
+
+/// A candidate-facing answer and the labeller of the language it is in.
+#[derive(Debug)]
+pub struct Localized<T> {
+    pub value: T,
+    pub labeller: Labeller,
+}
+
+impl Languages<'_> {
+    /// The tenant's languages and their version (everyone in the tenant).
+    pub async fn settings(&self, principal: &Principal) -> AppResult<(LanguageSettings, i64)> {
+        authorize(principal, Operation::ReadLanguageSettings)?;
+        let mut connection = self.0.connection(principal.tenant()).await?;
+        Ok(connection
+            .db()
+            .language_settings(principal.tenant())
+            .await?)
+    }
+
+    /// Replaces the tenant's languages at the caller's version (HR); a no-op keeps the
+    /// version (other clients' `If-Match` stays valid).
+    pub async fn set_settings(
+        &self,
+        principal: &Principal,
+        settings: Checked<LanguageSettings>,
+        precondition: Precondition,
+    ) -> AppResult<(LanguageSettings, i64)> {
+        let change = SettingChange {
+            operation: Operation::UpdateLanguageSettings,
+            action: "language_settings.update",
+            value: settings,
+            precondition,
+        };
+        let tenant = principal.tenant();
+        let write = async |db: &mut Db<'_>, settings: &LanguageSettings, version: i64| {
+            let (current, current_version) = db.language_settings(tenant).await?;
+            if current_version != version {
+                return Ok(None);
+            }
+            if current == *settings {
+                return Ok(Some(version));
+            }
+            db.set_language_settings(tenant, settings, version).await
+        };
+        self.0
+            .replace_setting(principal, change, write, |settings| {
+                let offered: Vec<&str> = settings.offered().iter().map(|t| t.as_str()).collect();
+                serde_json::json!({
+                    "default_language": settings.default_language(),
+                    "languages": offered,
+                })
+            })
+            .await
+    }
+}
+
+/// The labeller for one candidate-facing answer: the language negotiated from the caller's
+/// `Accept-Language` among the tenant's offered languages, and the tenant's catalog texts.
+pub(super) async fn labeller(
+    db: &mut Db<'_>,
+    tenant: &TenantId,
+    accept_language: Option<&str>,
+) -> AppResult<Labeller> {
+    let (settings, _) = db.language_settings(tenant).await?;
+    let entries = db.catalog_texts(tenant).await?;
+    Ok(Labeller::new(
+        settings.negotiate(accept_language),
+        settings.default_language().clone(),
+        entries,
+    ))
+}
