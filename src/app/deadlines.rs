@@ -13,7 +13,8 @@ use crate::domain::events::EventType;
 use crate::domain::{ApplicationId, Checked, EmployeeId, Precondition, Principal, TenantId};
 use crate::storage::{now, Db, DueFeedback, DueFilter, NewEvent, Store};
 
-use super::{authorize, expected_version, record, App, AppError, AppResult, Page, PageRequest};
+use super::settings::SettingChange;
+use super::{authorize, record, App, AppError, AppResult, Page, PageRequest};
 
 /// A candidate asks for their feedback at most once in this many days; asking again sooner
 /// is answered with the earlier request.
@@ -42,30 +43,24 @@ impl Deadlines<'_> {
         policy: Checked<DeadlinePolicy>,
         precondition: Precondition,
     ) -> AppResult<(DeadlinePolicy, i64)> {
-        authorize(principal, Operation::UpdateDeadlinePolicy)?;
-        let policy = policy?;
-        let version = expected_version(precondition)?;
-        let tenant = principal.tenant();
-        self.0.provision(tenant).await?;
-        let mut connection = self.0.connection(tenant).await?;
-        let mut tx = connection.begin().await?;
-        let mut db = tx.db();
-        let Some(updated) = db.set_deadline_policy(tenant, &policy, version).await? else {
-            return Err(AppError::Stale);
+        let change = SettingChange {
+            operation: Operation::UpdateDeadlinePolicy,
+            action: "deadline_policy.update",
+            value: policy,
+            precondition,
         };
-        record(
-            &mut db,
-            principal,
-            "deadline_policy.update",
-            &("tenant", tenant.to_string(), None),
-            serde_json::json!({
-                "due_business_days": policy.due_business_days,
-                "version": updated,
-            }),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok((policy, updated))
+        let tenant = principal.tenant();
+        let write = async |db: &mut Db<'_>, policy: &DeadlinePolicy, version: i64| {
+            db.set_deadline_policy(tenant, policy, version).await
+        };
+        self.0
+            .replace_setting(
+                principal,
+                change,
+                write,
+                |policy| serde_json::json!({"due_business_days": policy.due_business_days}),
+            )
+            .await
     }
 
     /// Rejections whose feedback is not released, due soonest first: a hiring manager's own

@@ -14,7 +14,8 @@ use crate::domain::reports::{
 use crate::domain::{Checked, Invalid, Precondition, Principal, RequisitionId};
 use crate::storage::{now, BreakdownRow, Db, KeyRow, OutcomesRow, ReportScope, TimelinessRow};
 
-use super::{authorize, expected_version, record, App, AppError, AppResult};
+use super::settings::SettingChange;
+use super::{authorize, App, AppResult};
 
 pub struct Reports<'a>(pub(super) &'a App);
 
@@ -63,27 +64,24 @@ impl Reports<'_> {
         k: Checked<MinGroupSize>,
         precondition: Precondition,
     ) -> AppResult<(MinGroupSize, i64)> {
-        authorize(principal, Operation::UpdateReportSettings)?;
-        let k = k?;
-        let version = expected_version(precondition)?;
-        let tenant = principal.tenant();
-        self.0.provision(tenant).await?;
-        let mut connection = self.0.connection(tenant).await?;
-        let mut tx = connection.begin().await?;
-        let mut db = tx.db();
-        let Some(updated) = db.set_report_settings(tenant, k, version).await? else {
-            return Err(AppError::Stale);
+        let change = SettingChange {
+            operation: Operation::UpdateReportSettings,
+            action: "report_settings.update",
+            value: k,
+            precondition,
         };
-        record(
-            &mut db,
-            principal,
-            "report_settings.update",
-            &("tenant", tenant.to_string(), None),
-            serde_json::json!({"min_group_size": k.get(), "version": updated}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok((k, updated))
+        let tenant = principal.tenant();
+        let write = async |db: &mut Db<'_>, k: &MinGroupSize, version: i64| {
+            db.set_report_settings(tenant, *k, version).await
+        };
+        self.0
+            .replace_setting(
+                principal,
+                change,
+                write,
+                |k| serde_json::json!({"min_group_size": k.get()}),
+            )
+            .await
     }
 
     pub async fn timeliness(

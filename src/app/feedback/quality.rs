@@ -12,7 +12,8 @@ use crate::domain::{Checked, FeedbackId, Precondition, Principal};
 use crate::storage::{now, Db};
 
 use super::{checked, visible, Draft, FeedbackUseCases};
-use crate::app::{authorize, expected_version, record, AppError, AppResult};
+use crate::app::settings::SettingChange;
+use crate::app::{authorize, AppResult};
 
 impl FeedbackUseCases<'_> {
     /// Checks a draft without saving it: the same validation as saving, then the findings.
@@ -69,27 +70,21 @@ impl FeedbackUseCases<'_> {
         settings: Checked<PhraseSettings>,
         precondition: Precondition,
     ) -> AppResult<(PhraseSettings, i64)> {
-        authorize(principal, Operation::UpdateQualityPhrases)?;
-        let settings = settings?;
-        let version = expected_version(precondition)?;
-        let tenant = principal.tenant();
-        self.0.provision(tenant).await?;
-        let mut connection = self.0.connection(tenant).await?;
-        let mut tx = connection.begin().await?;
-        let mut db = tx.db();
-        let Some(updated) = db.set_quality_phrases(tenant, &settings, version).await? else {
-            return Err(AppError::Stale);
+        let change = SettingChange {
+            operation: Operation::UpdateQualityPhrases,
+            action: "quality_phrases.update",
+            value: settings,
+            precondition,
         };
-        record(
-            &mut db,
-            principal,
-            "quality_phrases.update",
-            &("tenant", tenant.to_string(), None),
-            serde_json::json!({"added": settings.added.len(), "retired": settings.retired.len()}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok((settings, updated))
+        let tenant = principal.tenant();
+        let write = async |db: &mut Db<'_>, settings: &PhraseSettings, version: i64| {
+            db.set_quality_phrases(tenant, settings, version).await
+        };
+        self.0
+            .replace_setting(principal, change, write, |settings| {
+                serde_json::json!({"added": settings.added.len(), "retired": settings.retired.len()})
+            })
+            .await
     }
 }
 
