@@ -2,8 +2,7 @@
 //! document's keys in the language a candidate's `Accept-Language` negotiates.
 
 use crate::auth::policy::Operation;
-use crate::domain::labels::Labeller;
-use crate::domain::language::LanguageSettings;
+use crate::domain::labels::{Labeller, TenantLanguages};
 use crate::domain::{Checked, Precondition, Principal, TenantId};
 use crate::storage::Db;
 
@@ -21,7 +20,7 @@ pub struct Localized<T> {
 
 impl Languages<'_> {
     /// The tenant's languages and their version (everyone in the tenant).
-    pub async fn settings(&self, principal: &Principal) -> AppResult<(LanguageSettings, i64)> {
+    pub async fn settings(&self, principal: &Principal) -> AppResult<(TenantLanguages, i64)> {
         authorize(principal, Operation::ReadLanguageSettings)?;
         let mut connection = self.0.connection(principal.tenant()).await?;
         Ok(connection
@@ -35,9 +34,9 @@ impl Languages<'_> {
     pub async fn set_settings(
         &self,
         principal: &Principal,
-        settings: Checked<LanguageSettings>,
+        settings: Checked<TenantLanguages>,
         precondition: Precondition,
-    ) -> AppResult<(LanguageSettings, i64)> {
+    ) -> AppResult<(TenantLanguages, i64)> {
         let change = SettingChange {
             operation: Operation::UpdateLanguageSettings,
             action: "language_settings.update",
@@ -45,7 +44,7 @@ impl Languages<'_> {
             precondition,
         };
         let tenant = principal.tenant();
-        let write = async |db: &mut Db<'_>, settings: &LanguageSettings, version: i64| {
+        let write = async |db: &mut Db<'_>, settings: &TenantLanguages, version: i64| {
             let (current, current_version) = db.language_settings(tenant).await?;
             if current_version != version {
                 return Ok(None);
@@ -56,11 +55,13 @@ impl Languages<'_> {
             db.set_language_settings(tenant, settings, version).await
         };
         self.0
-            .replace_setting(principal, change, write, |settings| {
+            .replace_setting(principal, change, write, |languages| {
+                let settings = &languages.settings;
                 let offered: Vec<&str> = settings.offered().iter().map(|t| t.as_str()).collect();
                 serde_json::json!({
                     "default_language": settings.default_language(),
                     "languages": offered,
+                    "named_languages": languages.names.to_raw().keys().collect::<Vec<_>>(),
                 })
             })
             .await
@@ -74,11 +75,13 @@ pub(super) async fn labeller(
     tenant: &TenantId,
     accept_language: Option<&str>,
 ) -> AppResult<Labeller> {
-    let (settings, _) = db.language_settings(tenant).await?;
+    let (languages, _) = db.language_settings(tenant).await?;
     let entries = db.catalog_texts(tenant).await?;
+    let settings = &languages.settings;
     Ok(Labeller::new(
         settings.negotiate(accept_language),
         settings.default_language().clone(),
         entries,
+        languages.names,
     ))
 }

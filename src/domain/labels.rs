@@ -16,9 +16,9 @@ use super::catalog::{CatalogKind, EntryText};
 use super::feedback::{
     ActionKind, DevelopmentAction, FeedbackDocument, Horizon, Level, ReadinessEstimate,
 };
-use super::language::{LanguageTag, Translations};
+use super::language::{parse_translations, LanguageSettings, LanguageTag, Translations};
 use super::resources::ResourceKind;
-use super::Named;
+use super::{bounded_text, FieldError, Named};
 
 /// The languages of the built-in names, in the order of the tables below.
 pub const BUILT_IN: [&str; 3] = ["en", "de", "fr"];
@@ -238,6 +238,117 @@ const DEFAULT_ENTRIES: &[(CatalogKind, &str, EntryNames)] = &[
     ]),
 ];
 
+/// The sets of fixed names a tenant may name itself, as they are called in `labels`.
+pub const NAME_SETS: [&str; 5] = [
+    "levels",
+    "action_kinds",
+    "horizons",
+    "readiness",
+    "resource_kinds",
+];
+
+/// A set of fixed names by its name in `labels`, and its members.
+fn members(set: &str) -> Option<(&'static str, Vec<&'static str>)> {
+    fn all<N: Named>() -> Vec<&'static str> {
+        N::ALL.iter().map(|n| n.as_str()).collect()
+    }
+    let set = NAME_SETS.into_iter().find(|s| *s == set)?;
+    let members = match set {
+        "levels" => all::<Level>(),
+        "action_kinds" => all::<ActionKind>(),
+        "horizons" => all::<Horizon>(),
+        "readiness" => all::<ReadinessEstimate>(),
+        _ => all::<ResourceKind>(),
+    };
+    Some((set, members))
+}
+
+/// Longest name a tenant gives a fixed name.
+pub const FIXED_NAME_MAX: usize = 120;
+
+/// Names of fixed names as received: language → set → member → name.
+pub type RawNames = BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>;
+
+/// A tenant's own names for fixed names (`{"es": {"levels": {"strong": "Sólido"}}}`), for
+/// languages the built-in names lack or to replace them. Only known sets and members.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameTranslations(Translations<BTreeMap<(&'static str, &'static str), String>>);
+
+impl NameTranslations {
+    /// Validates names, reporting under `{field}.{language}.{set}.{member}`.
+    pub fn parse(field: &str, raw: &RawNames, errors: &mut Vec<FieldError>) -> Self {
+        Self(parse_translations(field, raw, errors, |sets, errors| {
+            let mut names = BTreeMap::new();
+            for (set, given) in sets {
+                let Some((set, known)) = members(set) else {
+                    errors.push(FieldError::new(
+                        set.as_str(),
+                        format!("not a set of names; one of {}", NAME_SETS.join(", ")),
+                    ));
+                    continue;
+                };
+                for (member, text) in given {
+                    let at = format!("{set}.{member}");
+                    match known.iter().find(|m| **m == member) {
+                        Some(member) => {
+                            let text = bounded_text(&at, text, 1, FIXED_NAME_MAX, errors);
+                            names.insert((set, *member), text);
+                        }
+                        None => errors.push(FieldError::new(at, format!("not one of the {set}"))),
+                    }
+                }
+            }
+            names
+        }))
+    }
+
+    fn get(&self, language: &LanguageTag, set: &str, member: &str) -> Option<&str> {
+        self.0
+            .get(language)?
+            .iter()
+            .find(|((s, m), _)| *s == set && *m == member)
+            .map(|(_, name)| name.as_str())
+    }
+
+    /// As sent and stored: language → set → member → name.
+    pub fn to_raw(&self) -> RawNames {
+        let mut raw = RawNames::new();
+        for (language, names) in &self.0 {
+            let sets = raw.entry(language.to_string()).or_default();
+            for ((set, member), name) in names {
+                sets.entry((*set).to_owned())
+                    .or_default()
+                    .insert((*member).to_owned(), name.clone());
+            }
+        }
+        raw
+    }
+}
+
+/// How a tenant speaks to its candidates: the languages it offers (with its default) and its
+/// own names of fixed names. Each part is valid by construction.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TenantLanguages {
+    pub settings: LanguageSettings,
+    pub names: NameTranslations,
+}
+
+impl TenantLanguages {
+    pub fn parse(
+        default: &str,
+        offered: &[String],
+        names: &RawNames,
+    ) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let settings = LanguageSettings::parse(default, offered).map_err(|e| errors.extend(e));
+        let names = NameTranslations::parse("names", names, &mut errors);
+        match settings {
+            Ok(settings) if errors.is_empty() => Ok(Self { settings, names }),
+            _ => Err(errors),
+        }
+    }
+}
+
 fn built_in_index(language: &LanguageTag) -> Option<usize> {
     BUILT_IN.iter().position(|l| *l == language.as_str())
 }
@@ -314,10 +425,16 @@ pub struct Labeller {
     language: LanguageTag,
     default: LanguageTag,
     entries: HashMap<(CatalogKind, String), CatalogText>,
+    names: NameTranslations,
 }
 
 impl Labeller {
-    pub fn new(language: LanguageTag, default: LanguageTag, entries: Vec<CatalogText>) -> Self {
+    pub fn new(
+        language: LanguageTag,
+        default: LanguageTag,
+        entries: Vec<CatalogText>,
+        names: NameTranslations,
+    ) -> Self {
         let entries = entries
             .into_iter()
             .map(|e| ((e.kind, e.key.clone()), e))
@@ -326,6 +443,7 @@ impl Labeller {
             language,
             default,
             entries,
+            names,
         }
     }
 
@@ -393,25 +511,27 @@ impl Labeller {
         }
     }
 
+    /// Each language of the preference in turn: the tenant's name, else the built-in one.
     fn fixed<N: Named + Ord>(
         &self,
+        set: &str,
         table: &[(N, Names)],
         names: impl Iterator<Item = N>,
     ) -> BTreeMap<String, NameLabel> {
         names
             .filter_map(|name| {
                 let (_, texts) = table.iter().find(|(n, _)| *n == name)?;
-                let (index, language) = self
-                    .preference()
-                    .into_iter()
-                    .find_map(|l| built_in_index(&l).map(|i| (i, l)))?;
-                Some((
-                    name.as_str().to_owned(),
-                    NameLabel {
-                        name: texts[index].to_owned(),
+                let label = self.preference().into_iter().find_map(|language| {
+                    let text = self
+                        .names
+                        .get(&language, set, name.as_str())
+                        .or_else(|| built_in_index(&language).map(|i| texts[i]))?;
+                    Some(NameLabel {
+                        name: text.to_owned(),
                         language,
-                    },
-                ))
+                    })
+                })?;
+                Some((name.as_str().to_owned(), label))
             })
             .collect()
     }
@@ -438,8 +558,16 @@ impl Labeller {
             .iter()
             .map(|key| (key.clone(), self.entry(CatalogKind::ReasonCodes, key)))
             .collect();
-        labels.levels = self.fixed(LEVELS, document.assessments.iter().map(|a| a.level));
-        labels.readiness = self.fixed(READINESS, std::iter::once(document.readiness.estimate));
+        labels.levels = self.fixed(
+            "levels",
+            LEVELS,
+            document.assessments.iter().map(|a| a.level),
+        );
+        labels.readiness = self.fixed(
+            "readiness",
+            READINESS,
+            std::iter::once(document.readiness.estimate),
+        );
         labels
     }
 
@@ -459,10 +587,14 @@ impl Labeller {
                 .map(|key| (key.to_owned(), self.entry(CatalogKind::Competencies, key)))
                 .collect(),
             levels: BTreeMap::new(),
-            action_kinds: self.fixed(ACTION_KINDS, actions.clone().map(|a| a.kind)),
-            horizons: self.fixed(HORIZONS, actions.map(|a| a.horizon)),
+            action_kinds: self.fixed(
+                "action_kinds",
+                ACTION_KINDS,
+                actions.clone().map(|a| a.kind),
+            ),
+            horizons: self.fixed("horizons", HORIZONS, actions.map(|a| a.horizon)),
             readiness: BTreeMap::new(),
-            resource_kinds: self.fixed(RESOURCE_KINDS, resource_kinds),
+            resource_kinds: self.fixed("resource_kinds", RESOURCE_KINDS, resource_kinds),
         }
     }
 
@@ -550,13 +682,23 @@ mod tests {
     #[test]
     fn starting_entries_speak_the_built_in_languages_until_renamed() {
         let mut entries = starting_entries();
-        let labeller = Labeller::new(tag("de"), tag("en"), entries.clone());
+        let labeller = Labeller::new(
+            tag("de"),
+            tag("en"),
+            entries.clone(),
+            NameTranslations::default(),
+        );
         let label = labeller.entry(CatalogKind::ReasonCodes, "skills_gap");
         assert_eq!(
             (label.name.as_str(), label.language.as_str()),
             ("Kompetenzlücke", "de")
         );
-        let french = Labeller::new(tag("fr"), tag("en"), entries.clone());
+        let french = Labeller::new(
+            tag("fr"),
+            tag("en"),
+            entries.clone(),
+            NameTranslations::default(),
+        );
         assert_eq!(
             french.entry(CatalogKind::Competencies, "delivery").name,
             "Réalisation"
@@ -568,7 +710,12 @@ mod tests {
             .find(|e| e.key == "delivery")
             .expect("delivery");
         delivery.name = "Shipping".to_owned();
-        let labeller = Labeller::new(tag("de"), tag("en"), entries.clone());
+        let labeller = Labeller::new(
+            tag("de"),
+            tag("en"),
+            entries.clone(),
+            NameTranslations::default(),
+        );
         let label = labeller.entry(CatalogKind::Competencies, "delivery");
         assert_eq!(
             (label.name.as_str(), label.language.as_str()),
@@ -587,7 +734,7 @@ mod tests {
                 description: String::new(),
             },
         );
-        let labeller = Labeller::new(tag("de"), tag("en"), entries);
+        let labeller = Labeller::new(tag("de"), tag("en"), entries, NameTranslations::default());
         assert_eq!(
             labeller.entry(CatalogKind::ReasonCodes, "other").name,
             "Anderes"
@@ -613,7 +760,12 @@ mod tests {
         }];
         // A German tenant: its own entries are German, English is a translation away.
         let asked = |language: &str| {
-            let labeller = Labeller::new(tag(language), tag("de"), entries.clone());
+            let labeller = Labeller::new(
+                tag(language),
+                tag("de"),
+                entries.clone(),
+                NameTranslations::default(),
+            );
             let label = labeller.entry(CatalogKind::Competencies, "datenkompetenz");
             (label.name, label.language.to_string())
         };
@@ -625,13 +777,71 @@ mod tests {
         assert_eq!(asked("de"), ("Datenkompetenz".to_owned(), "de".to_owned()));
 
         // Fixed names have no Spanish: the default language's, here German.
-        let spanish = Labeller::new(tag("es"), tag("de"), Vec::new());
-        let levels = spanish.fixed(LEVELS, [Level::Strong].into_iter());
+        let spanish = Labeller::new(
+            tag("es"),
+            tag("de"),
+            Vec::new(),
+            NameTranslations::default(),
+        );
+        let levels = spanish.fixed("levels", LEVELS, [Level::Strong].into_iter());
         assert_eq!(levels["strong"].name, "Ausgeprägt");
         assert_eq!(levels["strong"].language.as_str(), "de");
-        let japanese = Labeller::new(tag("ja"), tag("ja"), Vec::new());
-        let levels = japanese.fixed(LEVELS, [Level::Strong].into_iter());
+        let japanese = Labeller::new(
+            tag("ja"),
+            tag("ja"),
+            Vec::new(),
+            NameTranslations::default(),
+        );
+        let levels = japanese.fixed("levels", LEVELS, [Level::Strong].into_iter());
         assert_eq!(levels["strong"].language.as_str(), "en");
+    }
+
+    #[test]
+    fn a_tenant_names_fixed_names_in_its_own_languages() {
+        let raw: RawNames = serde_json::from_value(serde_json::json!({
+            "es": {"levels": {"strong": "Sólido"}, "horizons": {"long_term": "Largo plazo"}},
+            "DE": {"levels": {"strong": "Sehr stark"}},
+        }))
+        .expect("raw");
+        let mut errors = Vec::new();
+        let names = NameTranslations::parse("names", &raw, &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        let spanish = Labeller::new(tag("es"), tag("en"), Vec::new(), names.clone());
+        let levels = spanish.fixed(
+            "levels",
+            LEVELS,
+            [Level::Strong, Level::Developing].into_iter(),
+        );
+        assert_eq!(levels["strong"].name, "Sólido");
+        assert_eq!(levels["strong"].language.as_str(), "es");
+        assert_eq!(
+            levels["developing"].name, "Developing",
+            "no Spanish: English"
+        );
+        assert_eq!(levels["developing"].language.as_str(), "en");
+        // The tenant's name replaces a built-in one.
+        let german = Labeller::new(tag("de"), tag("en"), Vec::new(), names.clone());
+        let levels = german.fixed("levels", LEVELS, [Level::Strong].into_iter());
+        assert_eq!(levels["strong"].name, "Sehr stark");
+        assert_eq!(names.to_raw()["de"]["levels"]["strong"], "Sehr stark");
+
+        let bad: RawNames = serde_json::from_value(serde_json::json!({
+            "es": {"colours": {"red": "Rojo"}, "levels": {"mighty": "Poderoso", "strong": " "}},
+            "??": {},
+        }))
+        .expect("raw");
+        let mut errors = Vec::new();
+        NameTranslations::parse("names", &bad, &mut errors);
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "names.??",
+                "names.es.colours",
+                "names.es.levels.mighty",
+                "names.es.levels.strong"
+            ]
+        );
     }
 
     #[test]
@@ -640,7 +850,12 @@ mod tests {
             [(tag("de"), "Kurs".to_owned())].into_iter().collect();
         let base = "Course".to_owned();
         let text = |language: &str| {
-            let labeller = Labeller::new(tag(language), tag("en"), Vec::new());
+            let labeller = Labeller::new(
+                tag(language),
+                tag("en"),
+                Vec::new(),
+                NameTranslations::default(),
+            );
             let (text, language) = labeller.text(&base, &translations);
             (text.clone(), language.to_string())
         };

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::domain::language::{LanguageSettings, LanguageTag};
+use crate::domain::labels::{RawNames, TenantLanguages};
+use crate::domain::language::LanguageTag;
 use crate::domain::Principal;
 
 use super::error::{ApiResult, Problem, PROBLEM_JSON};
@@ -32,12 +33,20 @@ pub struct LanguageSettingsBody {
     /// among them. Built-in labels exist in `en`, `de` and `fr`.
     #[schema(value_type = Vec<LanguageTag>, min_items = 1, max_items = 20, example = json!(["en", "de", "fr"]))]
     pub languages: Vec<String>,
+    /// The tenant's own names of fixed names, by language, set (`levels`, `action_kinds`,
+    /// `horizons`, `readiness`, `resource_kinds`) and member; for languages the built-in names
+    /// (en, de, fr) lack, or to replace them. Each name 1–120 characters. Omitted: none.
+    #[serde(default)]
+    #[schema(example = json!({"es": {"levels": {"strong": "Sólido"}}}))]
+    pub names: RawNames,
 }
 
-fn render(settings: &LanguageSettings, version: i64) -> HttpResponse {
+fn render(languages: &TenantLanguages, version: i64) -> HttpResponse {
+    let settings = &languages.settings;
     let body = LanguageSettingsBody {
         default_language: settings.default_language().to_string(),
         languages: settings.offered().iter().map(ToString::to_string).collect(),
+        names: languages.names.to_raw(),
     };
     stored(&document(StatusCode::OK, &body, version, None), false)
 }
@@ -74,7 +83,7 @@ async fn set_language_settings(
     if_match: IfMatch,
     body: Body<LanguageSettingsBody>,
 ) -> ApiResult<HttpResponse> {
-    let settings = LanguageSettings::parse(&body.default_language, &body.languages);
+    let settings = TenantLanguages::parse(&body.default_language, &body.languages, &body.names);
     let (settings, version) = state
         .app
         .languages()

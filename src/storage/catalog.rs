@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::catalog::{CatalogKey, CatalogKind, EntryChange, EntryText, NewEntry};
 use crate::domain::feedback::{QualityEnforcement, ReviewPolicy};
-use crate::domain::labels::CatalogText;
-use crate::domain::language::{LanguageSettings, Translations};
+use crate::domain::labels::{CatalogText, RawNames, TenantLanguages};
+use crate::domain::language::Translations;
 use crate::domain::TenantId;
 
 use super::rows::CatalogEntry;
@@ -215,19 +215,20 @@ impl Db<'_> {
     pub async fn language_settings(
         &mut self,
         tenant: &TenantId,
-    ) -> StorageResult<(LanguageSettings, i64)> {
-        let row = on_db!(self, c => sqlx::query_as::<_, (String, Json<Vec<String>>, i64)>(
-                "select default_language, languages, language_settings_version
+    ) -> StorageResult<(TenantLanguages, i64)> {
+        type Row = (String, Json<Vec<String>>, Json<RawNames>, i64);
+        let row = on_db!(self, c => sqlx::query_as::<_, Row>(
+                "select default_language, languages, name_translations, language_settings_version
                    from tenants where id = $1")
             .bind(tenant)
             .fetch_optional(&mut *c)
             .await)?;
-        let Some((default, offered, version)) = row else {
-            return Ok((LanguageSettings::default(), 1));
+        let Some((default, offered, names, version)) = row else {
+            return Ok((TenantLanguages::default(), 1));
         };
-        let settings = LanguageSettings::parse(&default, &offered.0)
+        let languages = TenantLanguages::parse(&default, &offered.0, &names.0)
             .map_err(|_| StorageError::Other("stored language settings are invalid".into()))?;
-        Ok((settings, version))
+        Ok((languages, version))
     }
 
     /// Replaces the tenant's languages if they are still at `version`; the new version, or
@@ -236,12 +237,13 @@ impl Db<'_> {
     pub async fn set_language_settings(
         &mut self,
         tenant: &TenantId,
-        settings: &LanguageSettings,
+        languages: &TenantLanguages,
         version: i64,
     ) -> StorageResult<Option<i64>> {
+        let settings = &languages.settings;
         let offered: Vec<&str> = settings.offered().iter().map(|t| t.as_str()).collect();
         Ok(on_db!(self, c => sqlx::query_scalar::<_, i64>(
-                "update tenants set default_language = $2, languages = $3,
+                "update tenants set default_language = $2, languages = $3, name_translations = $5,
                         language_settings_version = language_settings_version + 1
                   where id = $1 and language_settings_version = $4
                  returning language_settings_version")
@@ -249,6 +251,7 @@ impl Db<'_> {
             .bind(settings.default_language().as_str())
             .bind(Json(&offered))
             .bind(version)
+            .bind(Json(languages.names.to_raw()))
             .fetch_optional(&mut *c)
             .await)?)
     }

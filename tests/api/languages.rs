@@ -196,7 +196,7 @@ async fn hr_translates_the_catalogs_and_resources_and_chooses_the_languages(back
     let (tag, current) = settings(&app, &Caller::employee("E1")).await;
     assert_eq!(
         current,
-        json!({"default_language": "en", "languages": ["en", "de", "fr"]})
+        json!({"default_language": "en", "languages": ["en", "de", "fr"], "names": {}})
     );
     assert_eq!(tag, "\"1\"");
 
@@ -242,7 +242,32 @@ async fn hr_translates_the_catalogs_and_resources_and_chooses_the_languages(back
         problem["errors"][0]["message"],
         "the default language must be one of the offered languages"
     );
-    let spanish = json!({"default_language": "en", "languages": ["en", "de", "fr", "ES"]});
+    for (names, field) in [
+        (
+            json!({"es": {"colours": {"red": "Rojo"}}}),
+            "names.es.colours",
+        ),
+        (
+            json!({"es": {"levels": {"mighty": "Poderoso"}}}),
+            "names.es.levels.mighty",
+        ),
+        (
+            json!({"es": {"levels": {"strong": ""}}}),
+            "names.es.levels.strong",
+        ),
+    ] {
+        let body = json!({"default_language": "en", "languages": ["en"], "names": names});
+        let problem = assert_problem(
+            app.with_version(&hr, Method::PUT, "/v1/language-settings", "\"1\"", &body)
+                .await,
+            422,
+        )
+        .await;
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+    }
+    // Spanish, with the tenant's own Spanish names for the levels it uses.
+    let spanish = json!({"default_language": "en", "languages": ["en", "de", "fr", "ES"],
+                         "names": {"es": {"levels": {"strong": "Sólido"}}}});
     assert_problem(
         app.put_as(&hr, "/v1/language-settings", &spanish).await,
         428,
@@ -265,6 +290,7 @@ async fn hr_translates_the_catalogs_and_resources_and_chooses_the_languages(back
         .await)
     .await;
     assert_eq!(set["languages"], json!(["en", "de", "fr", "es"]));
+    assert_eq!(set["names"]["es"]["levels"]["strong"], "Sólido");
     let (tag, _) = settings(&app, &hr).await;
     assert_eq!(tag, "\"2\"");
     let same = app
@@ -384,8 +410,13 @@ async fn hr_translates_the_catalogs_and_resources_and_chooses_the_languages(back
         "Data literacy"
     );
     assert_eq!(labels["competencies"]["data_literacy"]["language"], "en");
-    assert_eq!(labels["levels"]["strong"]["name"], "Strong");
-    assert_eq!(labels["levels"]["strong"]["language"], "en");
+    assert_eq!(labels["levels"]["strong"]["name"], "Sólido");
+    assert_eq!(labels["levels"]["strong"]["language"], "es");
+    assert_eq!(
+        labels["action_kinds"]["course"]["name"], "Course",
+        "no Spanish name: English"
+    );
+    assert_eq!(labels["action_kinds"]["course"]["language"], "en");
     assert_eq!(read["resources"][0]["title"], "SQL for analysts");
     assert_eq!(read["resources"][0]["text_language"], "en");
 
