@@ -256,37 +256,45 @@ impl Db<'_> {
             .await)?)
     }
 
+    /// The tenant's review policy and its version.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn review_policy(&mut self, tenant: &TenantId) -> StorageResult<ReviewPolicy> {
-        let row = on_db!(self, c => sqlx::query_as::<_, (bool, QualityEnforcement)>(
-                "select skip_hr_review, quality_enforcement from tenants where id = $1")
+    pub async fn review_policy(&mut self, tenant: &TenantId) -> StorageResult<(ReviewPolicy, i64)> {
+        let row = on_db!(self, c => sqlx::query_as::<_, (bool, QualityEnforcement, i64)>(
+                "select skip_hr_review, quality_enforcement, review_policy_version
+                   from tenants where id = $1")
             .bind(tenant)
             .fetch_optional(&mut *c)
             .await)?;
-        let Some((skip_hr_review, quality_checks)) = row else {
-            return Ok(ReviewPolicy::default());
+        let Some((skip_hr_review, quality_checks, version)) = row else {
+            return Ok((ReviewPolicy::default(), 1));
         };
-        Ok(ReviewPolicy {
+        let policy = ReviewPolicy {
             skip_hr_review,
             quality_checks,
-        })
+        };
+        Ok((policy, version))
     }
 
+    /// Replaces the review policy if it is still at `version`; the new version, or `None` if
+    /// stale.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_review_policy(
         &mut self,
         tenant: &TenantId,
         policy: ReviewPolicy,
-    ) -> StorageResult<()> {
-        on_db!(self, c => sqlx::query(
-                "update tenants set skip_hr_review = $2, quality_enforcement = $3 where id = $1")
+        version: i64,
+    ) -> StorageResult<Option<i64>> {
+        Ok(on_db!(self, c => sqlx::query_scalar::<_, i64>(
+                "update tenants set skip_hr_review = $2, quality_enforcement = $3,
+                        review_policy_version = review_policy_version + 1
+                  where id = $1 and review_policy_version = $4
+                 returning review_policy_version")
             .bind(tenant)
             .bind(policy.skip_hr_review)
             .bind(policy.quality_checks)
-            .execute(&mut *c)
-            .await
-            .map(|_| ()))?;
-        Ok(())
+            .bind(version)
+            .fetch_optional(&mut *c)
+            .await)?)
     }
 
     #[tracing::instrument(level = "debug", skip_all)]

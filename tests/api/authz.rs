@@ -526,7 +526,11 @@ async fn probe(
         }
         (Operation::ReadReviewPolicy, Own) => Probe::new(Method::GET, "/v1/review-policy", Expect::Status(200)),
         (Operation::UpdateReviewPolicy, Own) => {
-            Probe::new(Method::PUT, "/v1/review-policy", Expect::Status(200)).body(json!({"skip_hr_review": false}))
+            let current = app.get_as(&Caller::hr("H1"), "/v1/review-policy").await;
+            let tag = current.headers()["etag"].to_str().expect("etag").trim_matches('"').to_owned();
+            Probe::new(Method::PUT, "/v1/review-policy", Expect::Status(200))
+                .body(json!({"skip_hr_review": false}))
+                .if_match(&json!(tag.parse::<i64>().expect("version")))
         }
         (Operation::ReadReviewPolicy | Operation::UpdateReviewPolicy, _) => return None,
         (Operation::ListOwnFeedback, Own) => Probe::new(Method::GET, "/v1/me/feedback?limit=200", Expect::Status(200))

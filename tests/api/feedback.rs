@@ -321,14 +321,30 @@ async fn a_tenant_may_skip_the_hr_review(backend: Backend) {
         ok(app.get_as(&hr, "/v1/review-policy").await).await["skip_hr_review"],
         false
     );
-    let set = app
-        .put_as(&hr, "/v1/review-policy", &json!({"skip_hr_review": true}))
-        .await;
-    assert_eq!(ok(set).await["skip_hr_review"], true);
+    let skip = json!({"skip_hr_review": true});
+    // A versioned setting: without `If-Match` 428, with an old version 412, nothing changes.
+    assert_problem(app.put_as(&hr, "/v1/review-policy", &skip).await, 428).await;
     assert_problem(
-        app.put_as(
+        app.with_version(&hr, Method::PUT, "/v1/review-policy", "\"7\"", &skip)
+            .await,
+        412,
+    )
+    .await;
+    let set = app
+        .with_version(&hr, Method::PUT, "/v1/review-policy", "\"1\"", &skip)
+        .await;
+    assert_eq!(set.headers()["etag"], "\"2\"");
+    assert_eq!(ok(set).await["skip_hr_review"], true);
+    let again = app
+        .with_version(&hr, Method::PUT, "/v1/review-policy", "\"1\"", &skip)
+        .await;
+    assert_problem(again, 412).await;
+    assert_problem(
+        app.with_version(
             &Caller::manager("M1"),
+            Method::PUT,
             "/v1/review-policy",
+            "\"2\"",
             &json!({"skip_hr_review": false}),
         )
         .await,

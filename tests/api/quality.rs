@@ -133,9 +133,11 @@ async fn saved_feedback_shows_its_findings_to_its_authors_and_hr_only(backend: B
     // The candidate's released view never carries findings.
     let hr = Caller::hr("H1");
     ok(app
-        .put_as(
+        .with_version(
             &hr,
+            Method::PUT,
             "/v1/review-policy",
+            "\"1\"",
             &json!({"skip_hr_review": false, "quality_checks": "warn_only"}),
         )
         .await)
@@ -200,9 +202,11 @@ async fn error_findings_refuse_the_submit_unless_the_tenant_is_warn_only(backend
     // A warn-only tenant submits with errors.
     let hr = Caller::hr("H1");
     let policy = ok(app
-        .put_as(
+        .with_version(
             &hr,
+            Method::PUT,
             "/v1/review-policy",
+            "\"1\"",
             &json!({"skip_hr_review": false, "quality_checks": "warn_only"}),
         )
         .await)
@@ -228,7 +232,12 @@ async fn error_findings_refuse_the_submit_unless_the_tenant_is_warn_only(backend
     assert_eq!(submitted["status"], "submitted");
     // A setting that is not one of the names does not parse.
     let bad = json!({"skip_hr_review": false, "quality_checks": "sometimes"});
-    assert_problem(app.put_as(&hr, "/v1/review-policy", &bad).await, 400).await;
+    assert_problem(
+        app.with_version(&hr, Method::PUT, "/v1/review-policy", "\"2\"", &bad)
+            .await,
+        400,
+    )
+    .await;
 }
 
 /// The stored counts of one feedback: (at submit, at release).
@@ -262,9 +271,11 @@ async fn findings_are_counted_at_submit_and_release(backend: Backend) {
     let app = spawn_app(backend).await;
     let hr = Caller::hr("H1");
     ok(app
-        .put_as(
+        .with_version(
             &hr,
+            Method::PUT,
             "/v1/review-policy",
+            "\"1\"",
             &json!({"skip_hr_review": false, "quality_checks": "warn_only"}),
         )
         .await)

@@ -13,12 +13,15 @@ use crate::domain::feedback::quality::Finding;
 use crate::domain::feedback::{
     internal_notes, AllowedKeys, FeedbackAction, FeedbackDocument, FeedbackStatus, ReviewPolicy,
 };
-use crate::domain::{ApplicationId, Checked, FeedbackId, FieldError, Principal, RequisitionId};
+use crate::domain::{
+    ApplicationId, Checked, FeedbackId, FieldError, Precondition, Principal, RequisitionId,
+};
 use crate::storage::{
     now, Db, Feedback, FeedbackEvent, FeedbackFilter, FeedbackRevision, FeedbackUpdate, NewFeedback,
 };
 
 use super::idempotency::{create_once, Created, Once};
+use super::settings::SettingChange;
 use super::{
     applications, audit_reads, authorize, ensure_requisition_visible, record, App, AppError,
     AppResult, Page, PageRequest,
@@ -191,40 +194,38 @@ impl FeedbackUseCases<'_> {
         })
     }
 
-    pub async fn review_policy(&self, principal: &Principal) -> AppResult<ReviewPolicy> {
+    /// The tenant's review policy and its version (HR).
+    pub async fn review_policy(&self, principal: &Principal) -> AppResult<(ReviewPolicy, i64)> {
         authorize(principal, Operation::ReadReviewPolicy)?;
         let mut connection = self.0.connection(principal.tenant()).await?;
         Ok(connection.db().review_policy(principal.tenant()).await?)
     }
 
+    /// Replaces the review policy at the caller's version (HR).
     pub async fn set_review_policy(
         &self,
         principal: &Principal,
         policy: ReviewPolicy,
-    ) -> AppResult<ReviewPolicy> {
-        authorize(principal, Operation::UpdateReviewPolicy)?;
+        precondition: Precondition,
+    ) -> AppResult<(ReviewPolicy, i64)> {
+        let change = SettingChange {
+            operation: Operation::UpdateReviewPolicy,
+            action: "review_policy.update",
+            value: Ok(policy),
+            precondition,
+        };
         let tenant = principal.tenant();
-        let mut connection = self.0.connection(principal.tenant()).await?;
-        let mut tx = connection.begin().await?;
-        let mut db = tx.db();
-        db.set_review_policy(tenant, policy).await?;
-        record(
-            &mut db,
-            principal,
-            "review_policy.update",
-            &("tenant", tenant.to_string(), None),
-            serde_json::json!({
-                "skip_hr_review": policy.skip_hr_review,
-                "quality_checks": policy.quality_checks,
-            }),
-        )
-        .await?;
-        tx.commit().await?;
-        tracing::info!(
-            skip_hr_review = policy.skip_hr_review,
-            "review policy changed"
-        );
-        Ok(policy)
+        let write = async |db: &mut Db<'_>, policy: &ReviewPolicy, version: i64| {
+            db.set_review_policy(tenant, *policy, version).await
+        };
+        self.0
+            .replace_setting(principal, change, write, |policy| {
+                serde_json::json!({
+                    "skip_hr_review": policy.skip_hr_review,
+                    "quality_checks": policy.quality_checks,
+                })
+            })
+            .await
     }
 }
 

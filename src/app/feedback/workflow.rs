@@ -104,7 +104,7 @@ impl FeedbackUseCases<'_> {
     pub async fn submit(&self, principal: &Principal, id: FeedbackId) -> AppResult<Feedback> {
         authorize(principal, Operation::SubmitFeedback)?;
         let mut connection = self.0.connection(principal.tenant()).await?;
-        let policy = connection.db().review_policy(principal.tenant()).await?;
+        let (policy, _) = connection.db().review_policy(principal.tenant()).await?;
         let checker = Checker::load(&mut connection.db(), principal).await?;
         // The checks and the submit apply to the same version: an edit in between makes the
         // submit stale, and the checks run again on the new content.

@@ -15,7 +15,7 @@ use crate::domain::Principal;
 use crate::storage::Feedback;
 
 use super::error::{ApiResult, Problem, PROBLEM_JSON};
-use super::extract::{Body, IdempotencyKey};
+use super::extract::{Body, IdempotencyKey, IfMatch};
 use super::pagination::PageParams;
 use super::respond::{created, document, once, stored};
 use super::AppState;
@@ -161,46 +161,50 @@ async fn feedback_history(
     Ok(web::Json(history.into()))
 }
 
+fn render_review_policy(policy: ReviewPolicy, version: i64) -> HttpResponse {
+    let body = ReviewPolicyView {
+        skip_hr_review: policy.skip_hr_review,
+        quality_checks: policy.quality_checks,
+    };
+    stored(&document(StatusCode::OK, &body, version, None), false)
+}
+
 /// The tenant's review policy (HR).
 #[utoipa::path(
     tag = "feedback",
-    responses((status = 200, description = "The policy", body = ReviewPolicyView))
+    responses((status = 200, description = "The policy", body = ReviewPolicyView, headers(("ETag" = String))))
 )]
 #[get("/review-policy")]
 async fn get_review_policy(
     state: web::Data<AppState>,
     principal: Principal,
-) -> ApiResult<web::Json<ReviewPolicyView>> {
-    let policy = state.app.feedback().review_policy(&principal).await?;
-    Ok(web::Json(ReviewPolicyView {
-        skip_hr_review: policy.skip_hr_review,
-        quality_checks: policy.quality_checks,
-    }))
+) -> ApiResult<HttpResponse> {
+    let (policy, version) = state.app.feedback().review_policy(&principal).await?;
+    Ok(render_review_policy(policy, version))
 }
 
-/// Set the tenant's review policy (HR).
+/// Replace the tenant's review policy (HR). Needs `If-Match`.
 #[utoipa::path(
     tag = "feedback",
+    params(("If-Match" = String, Header, description = "The policy's current ETag", pattern = r#"^"[0-9]{1,18}"$"#)),
     request_body = ReviewPolicyView,
-    responses((status = 200, description = "The policy", body = ReviewPolicyView))
+    responses((status = 200, description = "The policy", body = ReviewPolicyView, headers(("ETag" = String))))
 )]
 #[put("/review-policy")]
 async fn set_review_policy(
     state: web::Data<AppState>,
     principal: Principal,
+    if_match: IfMatch,
     body: Body<ReviewPolicyView>,
-) -> ApiResult<web::Json<ReviewPolicyView>> {
+) -> ApiResult<HttpResponse> {
     let policy = ReviewPolicy {
         skip_hr_review: body.skip_hr_review,
         quality_checks: body.quality_checks,
     };
-    let policy = state
+    let (policy, version) = state
         .app
         .feedback()
-        .set_review_policy(&principal, policy)
+        .set_review_policy(&principal, policy, if_match.0)
         .await?;
-    Ok(web::Json(ReviewPolicyView {
-        skip_hr_review: policy.skip_hr_review,
-        quality_checks: policy.quality_checks,
-    }))
+    Ok(render_review_policy(policy, version))
 }
