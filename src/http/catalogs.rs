@@ -90,7 +90,7 @@ pub struct NewCatalogEntry {
     pub description: Option<String>,
     /// The name and description in other languages, by language tag (up to 20).
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(nullable = false, example = json!({"de": {"name": "Datenkompetenz"}}))]
+    #[schema(nullable = false, value_type = BTreeMap<String, EntryText>, example = json!({"de": {"name": "Datenkompetenz"}}))]
     pub translations: Option<RawTranslations>,
 }
 
@@ -110,7 +110,7 @@ pub struct CatalogEntryChange {
     #[serde(default, deserialize_with = "non_null")]
     pub active: Option<bool>,
     /// Replaces every translation (`{}` removes them all).
-    #[schema(nullable = false)]
+    #[schema(nullable = false, value_type = BTreeMap<String, EntryText>)]
     #[serde(default, deserialize_with = "non_null")]
     pub translations: Option<RawTranslations>,
 }

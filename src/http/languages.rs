@@ -37,7 +37,7 @@ pub struct LanguageSettingsBody {
     /// `horizons`, `readiness`, `resource_kinds`) and member; for languages the built-in names
     /// (en, de, fr) lack, or to replace them. Each name 1–120 characters. Omitted: none.
     #[serde(default)]
-    #[schema(example = json!({"es": {"levels": {"strong": "Sólido"}}}))]
+    #[schema(value_type = BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>, example = json!({"es": {"levels": {"strong": "Sólido"}}}))]
     pub names: RawNames,
 }
 

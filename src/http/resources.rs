@@ -190,7 +190,7 @@ pub struct NewResourceBody {
     pub competencies: Vec<String>,
     /// The title and description in other languages, by language tag (up to 20).
     #[serde(default)]
-    #[schema(example = json!({"de": {"title": "SQL für Analysten"}}))]
+    #[schema(value_type = BTreeMap<String, ResourceText>, example = json!({"de": {"title": "SQL für Analysten"}}))]
     pub translations: RawResourceTranslations,
 }
 
@@ -239,7 +239,7 @@ pub struct ResourceChangeBody {
     pub competencies: Option<Vec<String>>,
     /// Replaces every translation (`{}` removes them all).
     #[serde(default, deserialize_with = "non_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, value_type = BTreeMap<String, ResourceText>)]
     pub translations: Option<RawResourceTranslations>,
     /// `false` retires the resource, `true` offers it again.
     #[serde(default, deserialize_with = "non_null")]

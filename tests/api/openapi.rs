@@ -119,6 +119,32 @@ fn text_fields_document_the_pattern_that_validation_enforces() {
     }
 }
 
+/// utoipa names a component after the type a field's alias stands for (`RawTranslations` =
+/// `BTreeMap<…>` became `BTreeMap`), so aliases of different maps shared one component and the
+/// catalog's translations were documented with the resources' fields: every map field names
+/// its value type instead, and no component is a bare generic.
+#[test]
+fn no_component_is_named_after_a_bare_generic() {
+    let spec: Value = serde_json::from_str(&debrief::http::openapi_json()).expect("json");
+    let schemas = spec["components"]["schemas"].as_object().expect("schemas");
+    for name in schemas.keys() {
+        assert!(
+            !["BTreeMap", "HashMap", "Vec", "Option", "Json"].contains(&name.as_str()),
+            "component {name}"
+        );
+    }
+    let entry = &schemas["NewCatalogEntry"]["properties"]["translations"];
+    assert_eq!(
+        entry["additionalProperties"]["$ref"], "#/components/schemas/EntryText",
+        "{entry}"
+    );
+    let resource = &schemas["NewResourceBody"]["properties"]["translations"];
+    assert_eq!(
+        resource["additionalProperties"]["$ref"], "#/components/schemas/ResourceText",
+        "{resource}"
+    );
+}
+
 /// utoipa-gen 5.5 wrote `#[schema(min_properties)]` as `maxProperties` (the document patched it
 /// after generation); 6 writes it right, and this keeps it so.
 #[test]
