@@ -75,8 +75,7 @@ pub(super) async fn labeller(
     tenant: &TenantId,
     accept_language: Option<&str>,
 ) -> AppResult<Labeller> {
-    let (languages, _) = db.language_settings(tenant).await?;
-    let entries = db.catalog_texts(tenant).await?;
+    let (languages, entries) = db.labelling(tenant).await?;
     let settings = &languages.settings;
     Ok(Labeller::new(
         settings.negotiate(accept_language),

@@ -47,6 +47,20 @@ struct BuildLabels {
 
 type LatencyFamily = Family<RequestLabels, Histogram, fn() -> Histogram>;
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    method: String,
+    route: String,
+}
+
+type CostFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
+
+fn cost_histogram() -> Histogram {
+    Histogram::new([
+        0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 16.0, 24.0, 32.0, 64.0,
+    ])
+}
+
 fn latency_histogram() -> Histogram {
     // 0.5 ms .. ~16 s
     Histogram::new(exponential_buckets(0.000_5, 2.0, 16))
@@ -63,6 +77,8 @@ pub struct Metrics {
     deliveries: Family<OutcomeLabels, Counter>,
     queue_pending: Gauge,
     queue_oldest: Gauge<f64, AtomicU64>,
+    statements: CostFamily,
+    checkouts: CostFamily,
 }
 
 impl Default for Metrics {
@@ -124,7 +140,21 @@ impl Default for Metrics {
             "Age of the oldest webhook delivery still pending (0 when none)",
             queue_oldest.clone(),
         );
+        let statements = CostFamily::new_with_constructor(cost_histogram);
+        registry.register(
+            "db_statements_per_request",
+            "Database statements (round trips, BEGIN and COMMIT included) one request sent",
+            statements.clone(),
+        );
+        let checkouts = CostFamily::new_with_constructor(cost_histogram);
+        registry.register(
+            "db_checkouts_per_request",
+            "Pool checkouts of one request (each also costs the pool's ping)",
+            checkouts.clone(),
+        );
         Self {
+            statements,
+            checkouts,
             registry,
             requests,
             latency,
@@ -147,6 +177,20 @@ impl Metrics {
         };
         self.requests.get_or_create(&labels).inc();
         self.latency.get_or_create(&labels).observe(seconds);
+    }
+
+    /// What one request cost the database.
+    pub fn observe_database(&self, method: &str, route: &str, statements: u32, checkouts: u32) {
+        let labels = RouteLabels {
+            method: method.to_owned(),
+            route: route.to_owned(),
+        };
+        self.statements
+            .get_or_create(&labels)
+            .observe(f64::from(statements));
+        self.checkouts
+            .get_or_create(&labels)
+            .observe(f64::from(checkouts));
     }
 
     /// The Prometheus text exposition, with the pool and delivery figures read now.

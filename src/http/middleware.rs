@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::error::{Problem, PROBLEM_JSON};
 use super::input::check_target;
+use crate::storage::tallied;
 use crate::telemetry::with_request_id;
 
 use super::AppState;
@@ -54,18 +55,20 @@ pub async fn request_context(
     // known once routing has run (`request served` carries it).
     let span = tracing::info_span!("request", request_id = %id, %method);
 
-    let result = match check_target(req.path(), req.query_string()) {
+    let (result, tally) = match check_target(req.path(), req.query_string()) {
         Some(refusal) => {
-            with_request_id(id.clone(), async move {
+            tallied(with_request_id(id.clone(), async move {
                 Ok(req.error_response(refusal).map_into_boxed_body())
-            })
+            }))
             .instrument(span.clone())
             .await
         }
-        None => with_request_id(id.clone(), next.call(req))
-            .instrument(span.clone())
-            .await
-            .map(ServiceResponse::map_into_boxed_body),
+        None => {
+            let (result, tally) = tallied(with_request_id(id.clone(), next.call(req)))
+                .instrument(span.clone())
+                .await;
+            (result.map(ServiceResponse::map_into_boxed_body), tally)
+        }
     };
     let response = match result {
         Ok(response) => response,
@@ -125,9 +128,19 @@ pub async fn request_context(
         state
             .metrics
             .observe_request(&method, &route, status, elapsed.as_secs_f64());
+        state
+            .metrics
+            .observe_database(&method, &route, tally.statements(), tally.checkouts());
     }
     span.in_scope(|| {
-        tracing::info!(status, route = %route, latency_ms = elapsed.as_secs_f64() * 1000.0, "request served");
+        tracing::info!(
+            status,
+            route = %route,
+            latency_ms = elapsed.as_secs_f64() * 1000.0,
+            statements = tally.statements(),
+            checkouts = tally.checkouts(),
+            "request served"
+        );
     });
     Ok(response)
 }

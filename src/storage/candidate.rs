@@ -13,7 +13,7 @@ use crate::domain::{EmployeeId, FeedbackId, FollowUpId, ResourceId, TenantId};
 
 use super::resources::Resource;
 use super::rows::{Acknowledgement, ActionProgress, FollowUp, ReleasedFeedback};
-use super::{on_db, placeholders, Db, StorageResult};
+use super::{on_db, placeholders, Db, On, StorageResult};
 
 /// A row about one feedback document, with the document's id.
 #[derive(Debug, sqlx::FromRow)]
@@ -21,6 +21,28 @@ struct Keyed<T> {
     feedback_id: FeedbackId,
     #[sqlx(flatten)]
     row: T,
+}
+
+/// Progress of one released document as a JSON array, per backend (SQLite keeps UUIDs as
+/// 16-byte blobs, which JSON cannot hold: hex, which `Uuid` parses).
+const PROGRESS_POSTGRES: &str = "(select coalesce(json_agg(json_build_object(
+        'action_id', p.action_id, 'status', p.status, 'note', p.note,
+        'updated_at', p.updated_at)), '[]'::json)
+      from action_progress p where p.tenant_id = f.tenant_id and p.feedback_id = f.id)";
+const PROGRESS_SQLITE: &str = "(select json_group_array(json_object(
+        'action_id', lower(hex(p.action_id)), 'status', p.status, 'note', p.note,
+        'updated_at', p.updated_at))
+      from action_progress p where p.tenant_id = f.tenant_id and p.feedback_id = f.id)";
+
+/// A released document with its requisition, acknowledgement and progress, in one row.
+#[derive(Debug, sqlx::FromRow)]
+struct ReleasedRow {
+    #[sqlx(flatten)]
+    feedback: ReleasedFeedback,
+    ack_rating: Option<i32>,
+    ack_comment: Option<String>,
+    ack_at: Option<DateTime<Utc>>,
+    progress: Json<Vec<ActionProgress>>,
 }
 
 /// Which released feedback to read.
@@ -83,25 +105,33 @@ impl Db<'_> {
             Released::One(id) => ("f.id = $3", 1, Some(id)),
             Released::Page { before, limit } => ("($3 is null or f.id < $3)", limit, before),
         };
+        // One statement: the documents, their requisitions, acknowledgements and progress
+        // (aggregated per document as JSON, ordered in Rust: uuid order is byte order on both).
+        let progress = match self.on {
+            On::Postgres(_) => PROGRESS_POSTGRES,
+            On::Sqlite(_) => PROGRESS_SQLITE,
+        };
         let sql = format!(
-            "select {RELEASED_COLUMNS} from feedback f join requisitions r on r.id = f.requisition_id
+            "select {RELEASED_COLUMNS},
+                    a.usefulness_rating as ack_rating, a.comment as ack_comment,
+                    a.acknowledged_at as ack_at, {progress} as progress
+               from feedback f join requisitions r on r.id = f.requisition_id
+               left join feedback_acknowledgements a
+                 on a.feedback_id = f.id and a.tenant_id = f.tenant_id
              where f.tenant_id = $1 and f.candidate_id = $2 and f.status = 'released' and {filter}
              order by f.id desc
              limit $4"
         );
-        let rows = on_db!(self, c => sqlx::query_as::<_, ReleasedFeedback>(AssertSqlSafe(sql.as_str()))
+        let rows = on_db!(self, c => sqlx::query_as::<_, ReleasedRow>(AssertSqlSafe(sql.as_str()))
             .bind(tenant)
             .bind(candidate)
             .bind(position)
             .bind(i64::from(limit))
             .fetch_all(&mut *c)
             .await)?;
-        let ids: Vec<FeedbackId> = rows.iter().map(|f| f.id).collect();
-        let mut acknowledgements = self.acknowledgements(tenant, &ids).await?;
-        let mut progress = self.progress(tenant, &ids).await?;
         let named: HashSet<ResourceId> = rows
             .iter()
-            .flat_map(|f| f.document.0.resource_ids())
+            .flat_map(|r| r.feedback.document.0.resource_ids())
             .collect();
         let library = if named.is_empty() {
             Vec::new()
@@ -110,11 +140,18 @@ impl Db<'_> {
         };
         Ok(rows
             .into_iter()
-            .map(|feedback| {
+            .map(|row| {
+                let feedback = row.feedback;
                 let own: HashSet<ResourceId> = feedback.document.0.resource_ids().collect();
+                let mut progress = row.progress.0;
+                progress.sort_by_key(|p| p.action_id);
                 WithActivity {
-                    acknowledgement: acknowledgements.remove(&feedback.id),
-                    progress: progress.remove(&feedback.id).unwrap_or_default(),
+                    acknowledgement: row.ack_at.map(|acknowledged_at| Acknowledgement {
+                        usefulness_rating: row.ack_rating,
+                        comment: row.ack_comment,
+                        acknowledged_at,
+                    }),
+                    progress,
                     resources: library
                         .iter()
                         .filter(|r| own.contains(&r.id))

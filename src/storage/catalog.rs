@@ -179,35 +179,52 @@ impl Db<'_> {
         Ok((reasons, competencies))
     }
 
-    /// Every entry of both catalogs with its translations, as the labeller needs them.
+    /// What the labeller needs, in one statement: the tenant's languages and every entry of
+    /// both catalogs with its translations.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn catalog_texts(&mut self, tenant: &TenantId) -> StorageResult<Vec<CatalogText>> {
+    pub async fn labelling(
+        &mut self,
+        tenant: &TenantId,
+    ) -> StorageResult<(TenantLanguages, Vec<CatalogText>)> {
         type Row = (
             String,
-            String,
-            String,
-            String,
-            Json<Translations<EntryText>>,
+            Json<Vec<String>>,
+            Json<RawNames>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<Json<Translations<EntryText>>>,
         );
         let rows: Vec<Row> = on_db!(self, c => sqlx::query_as(
-                "select kind, key, name, description, translations from catalog_entries
-                  where tenant_id = $1")
+                "select t.default_language, t.languages, t.name_translations,
+                        e.kind, e.key, e.name, e.description, e.translations
+                   from tenants t left join catalog_entries e on e.tenant_id = t.id
+                  where t.id = $1")
             .bind(tenant)
             .fetch_all(&mut *c)
             .await)?;
-        Ok(rows
+        let Some((default, offered, names, ..)) = rows.first() else {
+            return Ok((TenantLanguages::default(), Vec::new()));
+        };
+        let languages = TenantLanguages::parse(default, &offered.0, &names.0)
+            .map_err(|_| StorageError::Other("stored language settings are invalid".into()))?;
+        let entries = rows
             .into_iter()
-            .filter_map(|(kind, key, name, description, translations)| {
-                let kind = CatalogKind::ALL.into_iter().find(|k| k.as_str() == kind)?;
+            .filter_map(|(_, _, _, kind, key, name, description, translations)| {
+                let kind = CatalogKind::ALL
+                    .into_iter()
+                    .find(|k| Some(k.as_str()) == kind.as_deref())?;
                 Some(CatalogText {
                     kind,
-                    key,
-                    name,
-                    description,
-                    translations: translations.0,
+                    key: key?,
+                    name: name?,
+                    description: description?,
+                    translations: translations.map(|t| t.0).unwrap_or_default(),
                 })
             })
-            .collect())
+            .collect();
+        Ok((languages, entries))
     }
 
     /// The tenant's languages and their version.

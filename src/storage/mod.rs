@@ -27,6 +27,7 @@ mod resources;
 mod retention;
 mod rows;
 mod secrets;
+mod tally;
 mod transaction;
 mod watch;
 mod webhooks;
@@ -68,6 +69,7 @@ pub use rows::{
     FeedbackEvent, FeedbackRevision, FollowUp, OwnApplication, ReleasedFeedback, Requisition,
     RequisitionRow, StoredResponse,
 };
+pub use tally::{tallied, Tally};
 pub use transaction::Tx;
 pub use webhooks::{Subscription, SubscriptionFields};
 
@@ -357,6 +359,7 @@ impl Store {
     }
 
     async fn acquire_raw(&self) -> StorageResult<Connection> {
+        tally::count_checkout();
         let pooled = match &self.pool {
             Pool::Postgres(pool) => Pooled::Postgres(pool.acquire().await?),
             Pool::Sqlite(pool) => Pooled::Sqlite(pool.acquire().await?),

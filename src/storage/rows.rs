@@ -139,7 +139,7 @@ pub struct Acknowledgement {
 }
 
 /// Progress on one development action.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Deserialize)]
 pub struct ActionProgress {
     pub action_id: ActionId,
     pub status: ProgressStatus,

@@ -50,6 +50,7 @@ impl Watch {
         statement: impl Future<Output = Result<T, sqlx::Error>>,
     ) -> Result<T, sqlx::Error> {
         self.unfinished.store(true, Ordering::Relaxed);
+        super::tally::count_statement();
         let outcome = tokio::time::timeout(self.deadline, statement).await;
         match outcome {
             Err(_) => Err(sqlx::Error::Io(std::io::Error::new(

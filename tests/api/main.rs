@@ -30,6 +30,7 @@ mod privacy;
 mod quality;
 mod reports;
 mod resources;
+mod statements;
 mod sync;
 mod tenancy;
 mod webhook_replicas;
