@@ -21,7 +21,6 @@ use super::AppState;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 const DOCS_CSP: &str =
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
                         script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
@@ -102,15 +101,19 @@ pub async fn request_context(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(if is_docs { DOCS_CSP } else { API_CSP }),
-    );
+    // The page-only headers go on the docs page, the one HTML this service serves; a JSON
+    // answer (nosniff, never rendered as a page) does not need them (docs/performance.md).
+    if is_docs {
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DOCS_CSP),
+        );
+    }
     if let Some(allowance) = allowance {
         allowance.write_headers(headers);
     }
