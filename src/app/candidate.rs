@@ -15,7 +15,7 @@ use crate::storage::{
 };
 
 use super::idempotency::{create_once, Created, Once};
-use super::languages::{labeller, Localized};
+use super::languages::Localized;
 use super::{audit_reads, authorize, record, App, AppError, AppResult, Page, PageRequest};
 
 pub struct Candidate<'a>(pub(super) &'a App);
@@ -101,7 +101,10 @@ impl Candidate<'_> {
         let mut connection = self.0.connection(principal.tenant()).await?;
         let mut db = connection.db();
         let value = page_of(&mut db, principal, principal.sub(), page).await?;
-        let labeller = labeller(&mut db, principal.tenant(), accept_language).await?;
+        let known = value.items.first().map(|r| r.labels);
+        let labeller = (self.0)
+            .labeller(&mut db, principal.tenant(), accept_language, known)
+            .await?;
         Ok(Localized { value, labeller })
     }
 
@@ -116,7 +119,14 @@ impl Candidate<'_> {
         let mut connection = self.0.connection(principal.tenant()).await?;
         let mut db = connection.db();
         let value = released_one(&mut db, principal, principal.sub(), id).await?;
-        let labeller = labeller(&mut db, principal.tenant(), accept_language).await?;
+        let labeller = (self.0)
+            .labeller(
+                &mut db,
+                principal.tenant(),
+                accept_language,
+                Some(value.labels),
+            )
+            .await?;
         Ok(Localized { value, labeller })
     }
 
@@ -207,7 +217,14 @@ impl Candidate<'_> {
         let mut connection = self.0.connection(principal.tenant()).await?;
         let mut db = connection.db();
         let feedback = released_one(&mut db, principal, principal.sub(), id).await?;
-        let labeller = labeller(&mut db, principal.tenant(), accept_language).await?;
+        let labeller = (self.0)
+            .labeller(
+                &mut db,
+                principal.tenant(),
+                accept_language,
+                Some(feedback.labels),
+            )
+            .await?;
         Ok(Localized {
             value: Plan::of(feedback, Utc::now().date_naive()),
             labeller,
@@ -278,7 +295,10 @@ impl Candidate<'_> {
         let mut connection = self.0.connection(principal.tenant()).await?;
         let mut db = connection.db();
         let value = page_of(&mut db, principal, &employee, page).await?;
-        let labeller = labeller(&mut db, principal.tenant(), accept_language).await?;
+        let known = value.items.first().map(|r| r.labels);
+        let labeller = (self.0)
+            .labeller(&mut db, principal.tenant(), accept_language, known)
+            .await?;
         tracing::info!(reader = %principal.sub(), "released feedback listed on an employee's behalf");
         Ok(Localized { value, labeller })
     }
@@ -300,7 +320,14 @@ impl Candidate<'_> {
             &record.feedback.candidate_id,
         )];
         audit_reads(&mut db, principal, "feedback.read", "feedback", read).await?;
-        let labeller = labeller(&mut db, principal.tenant(), accept_language).await?;
+        let labeller = (self.0)
+            .labeller(
+                &mut db,
+                principal.tenant(),
+                accept_language,
+                Some(record.labels),
+            )
+            .await?;
         tracing::info!(feedback = %record.feedback.id, reader = %principal.sub(), "released feedback read on an employee's behalf");
         Ok(Localized {
             value: record,

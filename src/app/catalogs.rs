@@ -62,6 +62,7 @@ impl Catalogs<'_> {
         let mut connection = self.0.connection(principal.tenant()).await?;
         let created = create_once(&mut connection, principal, once, async |db| {
             let created = db.insert_entry(tenant, kind, &entry, now()).await?;
+            db.bump_catalog_version(tenant).await?;
             record(
                 db,
                 principal,
@@ -125,6 +126,7 @@ impl Catalogs<'_> {
                 None => Err(AppError::NotFound),
             };
         };
+        db.bump_catalog_version(tenant).await?;
         record(
             &mut db,
             principal,

@@ -57,6 +57,8 @@ pub struct App {
     store: Store,
     /// Tenants known to exist, so that provisioning costs one query per tenant and process.
     tenants: RwLock<HashSet<TenantId>>,
+    /// The tenants' label sources, by the versions they were read at.
+    labels: languages::LabelCache,
     webhooks: WebhookSettings,
     sender: webhooks::Sender,
     deliveries: webhooks::DeliveryCounters,
@@ -68,6 +70,7 @@ impl App {
         Ok(Self {
             store,
             tenants: RwLock::default(),
+            labels: RwLock::default(),
             sender: webhooks::Sender::new(&webhooks)?,
             webhooks,
             deliveries: webhooks::DeliveryCounters::default(),

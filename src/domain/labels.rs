@@ -8,6 +8,7 @@
 //! tenant's default language, then to English, and every label says which language it is in.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -419,34 +420,44 @@ impl CatalogText {
     }
 }
 
-/// Names keys in one language, falling back to the tenant's default language, then English.
-#[derive(Debug, Clone)]
-pub struct Labeller {
-    language: LanguageTag,
-    default: LanguageTag,
+/// What a tenant's labels are made of: its languages and its catalogs' texts. Immutable, so
+/// requests share one (the application caches it by the versions it was read at).
+#[derive(Debug)]
+pub struct LabelSource {
+    languages: TenantLanguages,
     entries: HashMap<(CatalogKind, String), CatalogText>,
-    names: NameTranslations,
 }
 
-impl Labeller {
-    pub fn new(
-        language: LanguageTag,
-        default: LanguageTag,
-        entries: Vec<CatalogText>,
-        names: NameTranslations,
-    ) -> Self {
+impl LabelSource {
+    pub fn new(languages: TenantLanguages, entries: Vec<CatalogText>) -> Self {
         let entries = entries
             .into_iter()
             .map(|e| ((e.kind, e.key.clone()), e))
             .collect();
-        Self {
-            language,
-            default,
-            entries,
-            names,
+        Self { languages, entries }
+    }
+
+    /// The labeller for a reader whose `Accept-Language` is `accept_language`.
+    pub fn labeller(self: &Arc<Self>, accept_language: Option<&str>) -> Labeller {
+        Labeller {
+            language: self.languages.settings.negotiate(accept_language),
+            source: Arc::clone(self),
         }
     }
 
+    fn default_language(&self) -> &LanguageTag {
+        self.languages.settings.default_language()
+    }
+}
+
+/// Names keys in one language, falling back to the tenant's default language, then English.
+#[derive(Debug, Clone)]
+pub struct Labeller {
+    language: LanguageTag,
+    source: Arc<LabelSource>,
+}
+
+impl Labeller {
     /// The negotiated language.
     pub fn language(&self) -> &LanguageTag {
         &self.language
@@ -455,7 +466,10 @@ impl Labeller {
     /// The languages to try, best first, without repeats.
     fn preference(&self) -> Vec<LanguageTag> {
         let mut order = vec![self.language.clone()];
-        for next in [self.default.clone(), LanguageTag::english()] {
+        for next in [
+            self.source.default_language().clone(),
+            LanguageTag::english(),
+        ] {
             if !order.contains(&next) {
                 order.push(next);
             }
@@ -464,13 +478,14 @@ impl Labeller {
     }
 
     fn entry(&self, kind: CatalogKind, key: &str) -> EntryLabel {
-        let Some(entry) = self.entries.get(&(kind, key.to_owned())) else {
+        let default = self.source.default_language();
+        let Some(entry) = self.source.entries.get(&(kind, key.to_owned())) else {
             // Every key a saved document uses is in the catalog (retired keys stay); a key
             // that is not is shown as itself rather than hidden.
             return EntryLabel {
                 name: key.to_owned(),
                 description: String::new(),
-                language: self.default.clone(),
+                language: default.clone(),
             };
         };
         let built_in = entry.built_in();
@@ -478,7 +493,7 @@ impl Labeller {
         let base_language = if built_in.is_some() {
             LanguageTag::english()
         } else {
-            self.default.clone()
+            default.clone()
         };
         for language in self.preference() {
             if let Some(text) = entry.translations.get(&language) {
@@ -523,6 +538,8 @@ impl Labeller {
                 let (_, texts) = table.iter().find(|(n, _)| *n == name)?;
                 let label = self.preference().into_iter().find_map(|language| {
                     let text = self
+                        .source
+                        .languages
                         .names
                         .get(&language, set, name.as_str())
                         .or_else(|| built_in_index(&language).map(|i| texts[i]))?;
@@ -605,15 +622,16 @@ impl Labeller {
         base: &'t T,
         translations: &'t Translations<T>,
     ) -> (&'t T, LanguageTag) {
-        for language in [&self.language, &self.default] {
+        let default = self.source.default_language();
+        for language in [&self.language, default] {
             if let Some(text) = translations.get(language) {
                 return (text, language.clone());
             }
-            if *language == self.default {
+            if language == default {
                 break;
             }
         }
-        (base, self.default.clone())
+        (base, default.clone())
     }
 }
 
@@ -623,6 +641,24 @@ mod tests {
 
     fn tag(raw: &str) -> LanguageTag {
         LanguageTag::parse(raw).expect("tag")
+    }
+
+    /// A labeller for `language` in a tenant whose default is `default`.
+    fn make(
+        language: LanguageTag,
+        default: LanguageTag,
+        entries: Vec<CatalogText>,
+        names: NameTranslations,
+    ) -> Labeller {
+        let offered = [default.to_string()];
+        let settings = LanguageSettings::parse(default.as_str(), &offered).expect("settings");
+        Labeller {
+            language,
+            source: Arc::new(LabelSource::new(
+                TenantLanguages { settings, names },
+                entries,
+            )),
+        }
     }
 
     fn starting_entries() -> Vec<CatalogText> {
@@ -682,7 +718,7 @@ mod tests {
     #[test]
     fn starting_entries_speak_the_built_in_languages_until_renamed() {
         let mut entries = starting_entries();
-        let labeller = Labeller::new(
+        let labeller = make(
             tag("de"),
             tag("en"),
             entries.clone(),
@@ -693,7 +729,7 @@ mod tests {
             (label.name.as_str(), label.language.as_str()),
             ("Kompetenzlücke", "de")
         );
-        let french = Labeller::new(
+        let french = make(
             tag("fr"),
             tag("en"),
             entries.clone(),
@@ -710,7 +746,7 @@ mod tests {
             .find(|e| e.key == "delivery")
             .expect("delivery");
         delivery.name = "Shipping".to_owned();
-        let labeller = Labeller::new(
+        let labeller = make(
             tag("de"),
             tag("en"),
             entries.clone(),
@@ -734,7 +770,7 @@ mod tests {
                 description: String::new(),
             },
         );
-        let labeller = Labeller::new(tag("de"), tag("en"), entries, NameTranslations::default());
+        let labeller = make(tag("de"), tag("en"), entries, NameTranslations::default());
         assert_eq!(
             labeller.entry(CatalogKind::ReasonCodes, "other").name,
             "Anderes"
@@ -760,7 +796,7 @@ mod tests {
         }];
         // A German tenant: its own entries are German, English is a translation away.
         let asked = |language: &str| {
-            let labeller = Labeller::new(
+            let labeller = make(
                 tag(language),
                 tag("de"),
                 entries.clone(),
@@ -777,7 +813,7 @@ mod tests {
         assert_eq!(asked("de"), ("Datenkompetenz".to_owned(), "de".to_owned()));
 
         // Fixed names have no Spanish: the default language's, here German.
-        let spanish = Labeller::new(
+        let spanish = make(
             tag("es"),
             tag("de"),
             Vec::new(),
@@ -786,7 +822,7 @@ mod tests {
         let levels = spanish.fixed("levels", LEVELS, [Level::Strong].into_iter());
         assert_eq!(levels["strong"].name, "Ausgeprägt");
         assert_eq!(levels["strong"].language.as_str(), "de");
-        let japanese = Labeller::new(
+        let japanese = make(
             tag("ja"),
             tag("ja"),
             Vec::new(),
@@ -806,7 +842,7 @@ mod tests {
         let mut errors = Vec::new();
         let names = NameTranslations::parse("names", &raw, &mut errors);
         assert!(errors.is_empty(), "{errors:?}");
-        let spanish = Labeller::new(tag("es"), tag("en"), Vec::new(), names.clone());
+        let spanish = make(tag("es"), tag("en"), Vec::new(), names.clone());
         let levels = spanish.fixed(
             "levels",
             LEVELS,
@@ -820,7 +856,7 @@ mod tests {
         );
         assert_eq!(levels["developing"].language.as_str(), "en");
         // The tenant's name replaces a built-in one.
-        let german = Labeller::new(tag("de"), tag("en"), Vec::new(), names.clone());
+        let german = make(tag("de"), tag("en"), Vec::new(), names.clone());
         let levels = german.fixed("levels", LEVELS, [Level::Strong].into_iter());
         assert_eq!(levels["strong"].name, "Sehr stark");
         assert_eq!(names.to_raw()["de"]["levels"]["strong"], "Sehr stark");
@@ -850,7 +886,7 @@ mod tests {
             [(tag("de"), "Kurs".to_owned())].into_iter().collect();
         let base = "Course".to_owned();
         let text = |language: &str| {
-            let labeller = Labeller::new(
+            let labeller = make(
                 tag(language),
                 tag("en"),
                 Vec::new(),

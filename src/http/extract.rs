@@ -437,9 +437,10 @@ mod tests {
     }
 }
 
-/// The caller's `Accept-Language` (RFC 9110 §12.5.4), for candidate-facing reads. Never an
-/// error: a header that is not text is treated as absent, and ranges that do not parse are
-/// skipped by the negotiation.
+/// The caller's `Accept-Language` (RFC 9110 §12.5.4), for candidate-facing reads. A header
+/// with control characters is refused (400), as every parameter is (the schema says so); one
+/// that is not ASCII text is treated as absent, and ranges that do not parse are skipped by
+/// the negotiation: a client's typo does not cost the candidate their feedback.
 #[derive(Debug, Clone, Default)]
 pub struct AcceptLanguage(Option<String>);
 
@@ -454,12 +455,15 @@ impl FromRequest for AcceptLanguage {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let value = req
-            .headers()
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        ready(Ok(Self(value)))
+        let Some(value) = req.headers().get(header::ACCEPT_LANGUAGE) else {
+            return ready(Ok(Self(None)));
+        };
+        if value.as_bytes().iter().any(|b| *b < 0x20 || *b == 0x7f) {
+            return ready(Err(ApiError::BadRequest(
+                "Accept-Language must not contain control characters.".into(),
+            )));
+        }
+        ready(Ok(Self(value.to_str().ok().map(str::to_owned))))
     }
 }
 

@@ -13,7 +13,7 @@ use crate::domain::{EmployeeId, FeedbackId, FollowUpId, ResourceId, TenantId};
 
 use super::resources::Resource;
 use super::rows::{Acknowledgement, ActionProgress, FollowUp, ReleasedFeedback};
-use super::{on_db, placeholders, Db, On, StorageResult};
+use super::{on_db, placeholders, Db, LabelVersions, On, StorageResult};
 
 /// A row about one feedback document, with the document's id.
 #[derive(Debug, sqlx::FromRow)]
@@ -43,6 +43,8 @@ struct ReleasedRow {
     ack_comment: Option<String>,
     ack_at: Option<DateTime<Utc>>,
     progress: Json<Vec<ActionProgress>>,
+    catalog_version: i64,
+    language_settings_version: i64,
 }
 
 /// Which released feedback to read.
@@ -64,6 +66,8 @@ pub struct WithActivity {
     pub progress: Vec<ActionProgress>,
     /// The library resources the development actions name, retired ones too, in id order.
     pub resources: Vec<Resource>,
+    /// The versions of the tenant's catalogs and languages when this was read.
+    pub labels: LabelVersions,
 }
 
 const RELEASED_COLUMNS: &str = "f.id, f.application_id, f.requisition_id, f.candidate_id, r.title as requisition_title, \
@@ -114,8 +118,10 @@ impl Db<'_> {
         let sql = format!(
             "select {RELEASED_COLUMNS},
                     a.usefulness_rating as ack_rating, a.comment as ack_comment,
-                    a.acknowledged_at as ack_at, {progress} as progress
+                    a.acknowledged_at as ack_at, {progress} as progress,
+                    t.catalog_version, t.language_settings_version
                from feedback f join requisitions r on r.id = f.requisition_id
+               join tenants t on t.id = f.tenant_id
                left join feedback_acknowledgements a
                  on a.feedback_id = f.id and a.tenant_id = f.tenant_id
              where f.tenant_id = $1 and f.candidate_id = $2 and f.status = 'released' and {filter}
@@ -146,6 +152,10 @@ impl Db<'_> {
                 let mut progress = row.progress.0;
                 progress.sort_by_key(|p| p.action_id);
                 WithActivity {
+                    labels: LabelVersions {
+                        catalog: row.catalog_version,
+                        languages: row.language_settings_version,
+                    },
                     acknowledgement: row.ack_at.map(|acknowledged_at| Acknowledgement {
                         usefulness_rating: row.ack_rating,
                         comment: row.ack_comment,

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::catalog::{CatalogKey, CatalogKind, EntryChange, EntryText, NewEntry};
 use crate::domain::feedback::{QualityEnforcement, ReviewPolicy};
-use crate::domain::labels::{CatalogText, RawNames, TenantLanguages};
+use crate::domain::labels::{CatalogText, LabelSource, RawNames, TenantLanguages};
 use crate::domain::language::Translations;
 use crate::domain::TenantId;
 
@@ -17,6 +17,14 @@ use super::{now, on_db, Db, StorageError, StorageResult};
 
 const ENTRY_COLUMNS: &str =
     "key, name, description, translations, active, version, created_at, updated_at";
+
+/// The versions of what a tenant's labels are made of: its catalogs and its language
+/// settings. Equal versions mean equal texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LabelVersions {
+    pub catalog: i64,
+    pub languages: i64,
+}
 
 /// Which entries to list.
 #[derive(Debug, Clone, Default)]
@@ -180,16 +188,18 @@ impl Db<'_> {
     }
 
     /// What the labeller needs, in one statement: the tenant's languages and every entry of
-    /// both catalogs with its translations.
+    /// both catalogs with its translations, and the versions they are at.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn labelling(
         &mut self,
         tenant: &TenantId,
-    ) -> StorageResult<(TenantLanguages, Vec<CatalogText>)> {
+    ) -> StorageResult<(LabelSource, LabelVersions)> {
         type Row = (
             String,
             Json<Vec<String>>,
             Json<RawNames>,
+            i64,
+            i64,
             Option<String>,
             Option<String>,
             Option<String>,
@@ -198,33 +208,59 @@ impl Db<'_> {
         );
         let rows: Vec<Row> = on_db!(self, c => sqlx::query_as(
                 "select t.default_language, t.languages, t.name_translations,
+                        t.catalog_version, t.language_settings_version,
                         e.kind, e.key, e.name, e.description, e.translations
                    from tenants t left join catalog_entries e on e.tenant_id = t.id
                   where t.id = $1")
             .bind(tenant)
             .fetch_all(&mut *c)
             .await)?;
-        let Some((default, offered, names, ..)) = rows.first() else {
-            return Ok((TenantLanguages::default(), Vec::new()));
+        let Some((default, offered, names, catalog, languages, ..)) = rows.first() else {
+            let versions = LabelVersions {
+                catalog: 0,
+                languages: 0,
+            };
+            return Ok((
+                LabelSource::new(TenantLanguages::default(), Vec::new()),
+                versions,
+            ));
+        };
+        let versions = LabelVersions {
+            catalog: *catalog,
+            languages: *languages,
         };
         let languages = TenantLanguages::parse(default, &offered.0, &names.0)
             .map_err(|_| StorageError::Other("stored language settings are invalid".into()))?;
         let entries = rows
             .into_iter()
-            .filter_map(|(_, _, _, kind, key, name, description, translations)| {
-                let kind = CatalogKind::ALL
-                    .into_iter()
-                    .find(|k| Some(k.as_str()) == kind.as_deref())?;
-                Some(CatalogText {
-                    kind,
-                    key: key?,
-                    name: name?,
-                    description: description?,
-                    translations: translations.map(|t| t.0).unwrap_or_default(),
-                })
-            })
+            .filter_map(
+                |(_, _, _, _, _, kind, key, name, description, translations)| {
+                    let kind = CatalogKind::ALL
+                        .into_iter()
+                        .find(|k| Some(k.as_str()) == kind.as_deref())?;
+                    Some(CatalogText {
+                        kind,
+                        key: key?,
+                        name: name?,
+                        description: description?,
+                        translations: translations.map(|t| t.0).unwrap_or_default(),
+                    })
+                },
+            )
             .collect();
-        Ok((languages, entries))
+        Ok((LabelSource::new(languages, entries), versions))
+    }
+
+    /// Marks a change to the tenant's catalogs (in the change's transaction).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn bump_catalog_version(&mut self, tenant: &TenantId) -> StorageResult<()> {
+        on_db!(self, c => sqlx::query(
+                "update tenants set catalog_version = catalog_version + 1 where id = $1")
+            .bind(tenant)
+            .execute(&mut *c)
+            .await
+            .map(|_| ()))?;
+        Ok(())
     }
 
     /// The tenant's languages and their version.

@@ -13,7 +13,8 @@ pub struct TestApp {
     pub address: String,
     pub client: Client,
     pub settings: Settings,
-    _database: TestDatabase,
+    /// The database, dropped with the app that created it (`None` on a replica).
+    _database: Option<TestDatabase>,
 }
 
 /// Starts the service on a new database of `backend`. Logs go to stderr when `TEST_LOG` is set.
@@ -45,7 +46,24 @@ pub async fn spawn_app_with(backend: Backend, customise: impl FnOnce(&mut RawSet
             .build()
             .expect("client"),
         settings,
-        _database: database,
+        _database: Some(database),
+    }
+}
+
+impl TestApp {
+    /// A second process of the service on the same database: another replica.
+    pub async fn replica(&self) -> TestApp {
+        let application = Application::build(&self.settings)
+            .await
+            .expect("replica builds");
+        let address = format!("http://127.0.0.1:{}", application.port());
+        tokio::spawn(application.run_until_stopped());
+        TestApp {
+            address,
+            client: self.client.clone(),
+            settings: self.settings.clone(),
+            _database: None,
+        }
     }
 }
 

@@ -15,6 +15,7 @@ use crate::scenario::documents;
 backend_tests!(
     candidates_read_the_labels_in_the_language_they_ask_for,
     hr_translates_the_catalogs_and_resources_and_chooses_the_languages,
+    a_replica_never_labels_with_a_stale_catalog,
 );
 
 async fn read_in(
@@ -172,6 +173,27 @@ async fn candidates_read_the_labels_in_the_language_they_ask_for(backend: Backen
     );
     let (language, _) = read_in(&app, &portal, "/v1/employees/E1/feedback", Some("de")).await;
     assert_eq!(language, "de");
+
+    // A header with control characters is refused, as every parameter with them is; one that
+    // is not ASCII text counts as absent.
+    let tab = app
+        .as_(&candidate, Method::GET, &path)
+        .header("accept-language", "de,\tfr")
+        .send()
+        .await
+        .expect("request");
+    assert_problem(tab, 400).await;
+    let latin = app
+        .as_(&candidate, Method::GET, &path)
+        .header(
+            "accept-language",
+            reqwest::header::HeaderValue::from_bytes(b"d\xe9").expect("obs-text"),
+        )
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(latin.status(), 200);
+    assert_eq!(latin.headers()["content-language"], "en");
 
     // Problem documents stay English whatever the caller prefers.
     let missing = app
@@ -487,4 +509,54 @@ async fn hr_translates_the_catalogs_and_resources_and_chooses_the_languages(back
         read["labels"]["competencies"]["data_literacy"]["name"],
         "Datenkompetenz"
     );
+}
+
+/// Each process caches a tenant's label sources by the versions its reads see; a change made
+/// through another replica moves the versions, so the next read here misses and reads anew.
+async fn a_replica_never_labels_with_a_stale_catalog(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let other = app.replica().await;
+    let released = app
+        .scenario()
+        .candidate("E3")
+        .document(documents::complete())
+        .released()
+        .await;
+    let path = format!("/v1/me/feedback/{}", id(&released.feedback));
+    let candidate = Caller::employee("E3");
+    let name = |read: &Value| read["labels"]["reasons"]["skills_gap"]["name"].clone();
+    let (_, read) = read_in(&app, &candidate, &path, Some("de")).await;
+    assert_eq!(name(&read), "Kompetenzlücke");
+
+    // HR translates through the other replica: this one answers the new text.
+    let hr = Caller::hr("H1");
+    let translated = json!({"translations": {"de": {"name": "Lücke bei Fähigkeiten"}}});
+    ok(other
+        .with_version(
+            &hr,
+            Method::PATCH,
+            "/v1/catalogs/reason-codes/skills_gap",
+            "\"1\"",
+            &translated,
+        )
+        .await)
+    .await;
+    let (_, read) = read_in(&app, &candidate, &path, Some("de")).await;
+    assert_eq!(name(&read), "Lücke bei Fähigkeiten");
+
+    // And the languages: the other replica stops offering German.
+    let english_only = json!({"default_language": "en", "languages": ["en"]});
+    ok(other
+        .with_version(
+            &hr,
+            Method::PUT,
+            "/v1/language-settings",
+            "\"1\"",
+            &english_only,
+        )
+        .await)
+    .await;
+    let (language, read) = read_in(&app, &candidate, &path, Some("de")).await;
+    assert_eq!(language, "en");
+    assert_eq!(name(&read), "Skills gap");
 }

@@ -119,7 +119,7 @@ async fn the_hot_requests_stay_within_their_round_trips(backend: Backend) {
     // Budgets: today's counts, the same on both backends. (Under a PostgreSQL role that row-
     // level security applies to, each checkout also scopes the session to the tenant: one more
     // statement; the tests connect as the tables' owner.) Lower them as requests get cheaper.
-    let budgets = [(2.0, 1.0), (2.0, 1.0), (2.0, 1.0), (7.0, 1.0)];
+    let budgets = [(1.0, 1.0), (1.0, 1.0), (1.0, 1.0), (7.0, 1.0)];
     for ((name, (statements, checkouts)), (max_statements, max_checkouts)) in
         measured.iter().zip(budgets)
     {
