@@ -9,7 +9,7 @@ use crate::domain::hiring::{ExternalRef, RequisitionDraft, RequisitionStatus};
 use crate::domain::{EmployeeId, RequisitionId, TenantId};
 
 use super::rows::{Requisition, RequisitionRow};
-use super::{now, on_db, Db, StorageResult};
+use super::{now, on_db, placeholders, Db, StorageResult};
 
 const REQUISITION_COLUMNS: &str =
     "id, external_ref, title, department, status, version, created_at, updated_at";
@@ -248,12 +248,11 @@ impl Db<'_> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders: Vec<String> = (0..rows.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
             "select requisition_id, relation, person_id from requisition_people
              where tenant_id = $1 and requisition_id in ({})
              order by person_id",
-            placeholders.join(", ")
+            placeholders(2, rows.len())
         );
         let people = on_db!(self, c => {
             let mut query = sqlx::query_as::<_, PersonRow>(AssertSqlSafe(sql.as_str())).bind(tenant);

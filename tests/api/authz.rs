@@ -183,6 +183,20 @@ fn id(value: &Value) -> &str {
 
 /// The request that exercises `operation` on an object of `relation`; `None` where the
 /// relation does not apply (a create always writes into the caller's own tenant).
+/// A versioned tenant setting written back as it is, at its current `ETag` (read as HR).
+async fn setting_written_back(app: &TestApp, path: &'static str) -> Probe {
+    let current = app.get_as(&Caller::hr("H1"), path).await;
+    let tag = current.headers()["etag"]
+        .to_str()
+        .expect("etag")
+        .trim_matches('"')
+        .to_owned();
+    let settings: Value = current.json().await.expect("json");
+    Probe::new(Method::PUT, path, Expect::Status(200))
+        .body(settings)
+        .if_match(&json!(tag.parse::<i64>().expect("version")))
+}
+
 async fn probe(
     app: &TestApp,
     world: &World,
@@ -381,14 +395,7 @@ async fn probe(
             .hiding(&[id(&world.globex_app), id(&world.mine_in_globex), INTERNAL]),
         (Operation::ListFeedbackDue, _) => return None,
         (Operation::ReadDeadlinePolicy, Own) => Probe::new(Method::GET, "/v1/deadline-policy", Expect::Status(200)),
-        (Operation::UpdateDeadlinePolicy, Own) => {
-            let current = app.get_as(&Caller::hr("H1"), "/v1/deadline-policy").await;
-            let tag = current.headers()["etag"].to_str().expect("etag").trim_matches('"').to_owned();
-            let policy: Value = current.json().await.expect("json");
-            Probe::new(Method::PUT, "/v1/deadline-policy", Expect::Status(200))
-                .body(policy)
-                .if_match(&json!(tag.parse::<i64>().expect("version")))
-        }
+        (Operation::UpdateDeadlinePolicy, Own) => setting_written_back(app, "/v1/deadline-policy").await,
         (Operation::ReadDeadlinePolicy | Operation::UpdateDeadlinePolicy, _) => return None,
         (Operation::ListFeedback, Other) => return None,
         (Operation::ListFeedback, r) => {
@@ -474,24 +481,10 @@ async fn probe(
             ])
         }
         (Operation::ReadLanguageSettings, Own) => Probe::new(Method::GET, "/v1/language-settings", Expect::Status(200)),
-        (Operation::UpdateLanguageSettings, Own) => {
-            let current = app.get_as(&Caller::hr("H1"), "/v1/language-settings").await;
-            let tag = current.headers()["etag"].to_str().expect("etag").trim_matches('"').to_owned();
-            let settings: Value = current.json().await.expect("json");
-            Probe::new(Method::PUT, "/v1/language-settings", Expect::Status(200))
-                .body(settings)
-                .if_match(&json!(tag.parse::<i64>().expect("version")))
-        }
+        (Operation::UpdateLanguageSettings, Own) => setting_written_back(app, "/v1/language-settings").await,
         (Operation::ReadLanguageSettings | Operation::UpdateLanguageSettings, _) => return None,
         (Operation::ReadReportSettings, Own) => Probe::new(Method::GET, "/v1/report-settings", Expect::Status(200)),
-        (Operation::UpdateReportSettings, Own) => {
-            let current = app.get_as(&Caller::hr("H1"), "/v1/report-settings").await;
-            let tag = current.headers()["etag"].to_str().expect("etag").trim_matches('"').to_owned();
-            let settings: Value = current.json().await.expect("json");
-            Probe::new(Method::PUT, "/v1/report-settings", Expect::Status(200))
-                .body(settings)
-                .if_match(&json!(tag.parse::<i64>().expect("version")))
-        }
+        (Operation::UpdateReportSettings, Own) => setting_written_back(app, "/v1/report-settings").await,
         (
             Operation::ReadTimelinessReport
             | Operation::ReadOutcomesReport
@@ -510,14 +503,7 @@ async fn probe(
             object_expect(r, 200),
         ),
         (Operation::ReadQualityPhrases, Own) => Probe::new(Method::GET, "/v1/quality-phrases", Expect::Status(200)),
-        (Operation::UpdateQualityPhrases, Own) => {
-            let current = app.get_as(&Caller::hr("H1"), "/v1/quality-phrases").await;
-            let tag = current.headers()["etag"].to_str().expect("etag").trim_matches('"').to_owned();
-            let settings: Value = current.json().await.expect("json");
-            Probe::new(Method::PUT, "/v1/quality-phrases", Expect::Status(200))
-                .body(settings)
-                .if_match(&json!(tag.parse::<i64>().expect("version")))
-        }
+        (Operation::UpdateQualityPhrases, Own) => setting_written_back(app, "/v1/quality-phrases").await,
         (Operation::ListBuiltinPhrases, Own) => {
             Probe::new(Method::GET, "/v1/quality-phrases/builtin", Expect::Status(200))
         }
@@ -525,13 +511,7 @@ async fn probe(
             return None
         }
         (Operation::ReadReviewPolicy, Own) => Probe::new(Method::GET, "/v1/review-policy", Expect::Status(200)),
-        (Operation::UpdateReviewPolicy, Own) => {
-            let current = app.get_as(&Caller::hr("H1"), "/v1/review-policy").await;
-            let tag = current.headers()["etag"].to_str().expect("etag").trim_matches('"').to_owned();
-            Probe::new(Method::PUT, "/v1/review-policy", Expect::Status(200))
-                .body(json!({"skip_hr_review": false}))
-                .if_match(&json!(tag.parse::<i64>().expect("version")))
-        }
+        (Operation::UpdateReviewPolicy, Own) => setting_written_back(app, "/v1/review-policy").await,
         (Operation::ReadReviewPolicy | Operation::UpdateReviewPolicy, _) => return None,
         (Operation::ListOwnFeedback, Own) => Probe::new(Method::GET, "/v1/me/feedback?limit=200", Expect::Status(200))
             .hiding(&[id(&world.mine_fb_globex), id(&world.released_other)]),
