@@ -56,7 +56,7 @@ pub use catalog::{EntryFilter, LabelVersions};
 pub use deadlines::{DueFeedback, DueFilter, StoredDeadlinePolicy};
 pub use deliveries::{Attempt, ClaimedDelivery, Delivery, QueueStats};
 pub use events::{Event, FeedPosition, NewEvent};
-pub use feedback::{FeedbackFilter, FeedbackUpdate, NewFeedback};
+pub use feedback::{FeedbackFilter, FeedbackUpdate, NewFeedback, RecordedStep};
 pub use idempotency::{AboutCandidate, IdempotencyKey, ResponseToStore, IDEMPOTENCY_TTL_HOURS};
 pub use privacy::{Anonymised, ErasureCounts, LegalHold, SubjectApplication, SubjectRecords};
 pub use quality::{CheckedAt, StoredPhrases};
@@ -400,6 +400,10 @@ impl Store {
 }
 
 impl Connection {
+    pub(crate) fn is_postgres(&self) -> bool {
+        matches!(self.pooled, Pooled::Postgres(_))
+    }
+
     /// Scopes the session to `tenant` (`None`: to no tenant) where row-level security applies:
     /// `debrief.tenant` is what every policy compares `tenant_id` with. Where it cannot apply
     /// (SQLite; the tables' owner, a superuser or a `BYPASSRLS` role) it costs nothing; the

@@ -6,17 +6,22 @@
 use crate::auth::policy::Operation;
 use std::collections::BTreeMap;
 
+use crate::domain::events::EventType;
 use crate::domain::feedback::quality::{counts, FindingCode, Severity};
 use crate::domain::feedback::{
     transition, FeedbackAction, FeedbackDocument, FeedbackStatus, QualityEnforcement, ReviewPolicy,
 };
 use crate::domain::hiring::ApplicationStatus;
 use crate::domain::{bounded_text, Checked, FeedbackId, Precondition, Principal};
-use crate::storage::{now, CheckedAt, Connection, Feedback, FeedbackUpdate};
+use crate::storage::{
+    now, AuditRecord, CheckedAt, Connection, Feedback, FeedbackUpdate, RecordedStep,
+};
 
 use super::quality::Checker;
 use super::{checked, under_document, visible, Amendment, Draft, FeedbackUseCases};
-use crate::app::{authorize, expected_version, record, AppError, AppResult, ATTEMPTS};
+use crate::app::{
+    actor, authorize, expected_version, record, AppError, AppResult, Audited, ATTEMPTS,
+};
 
 /// One workflow step to apply.
 struct Step<'a> {
@@ -303,6 +308,46 @@ async fn apply(
             return Ok(Stepped::Illegal(current));
         };
         let next = advance(&current, to, step);
+        let update = FeedbackUpdate {
+            action: step.action,
+            from: Some(current.status),
+            actor: principal.sub(),
+            comment: step.comment,
+        };
+        let action = format!("feedback.{}", step.action);
+        let details =
+            serde_json::json!({"from": current.status, "to": to, "revision": next.revision});
+        // A step that writes only the record, its workflow event and its audit row (an edit)
+        // is written whole at once: one round trip on PostgreSQL.
+        let plain = step.findings.is_none()
+            && step.action != FeedbackAction::Release
+            && !step.action.makes_revision()
+            && EventType::caused_by(&action).is_none();
+        if plain {
+            let (resource_type, resource_id, candidate) = next.about();
+            let audit = actor(principal);
+            let written = RecordedStep {
+                version: current.version,
+                next: &next,
+                update,
+                audit: &audit,
+                record: AuditRecord {
+                    action: &action,
+                    resource_type,
+                    resource_id,
+                    candidate,
+                    details,
+                },
+            };
+            if !connection.write_step(tenant, written).await? {
+                if step.expected_version.is_some() {
+                    return Ok(Stepped::Stale);
+                }
+                known = None;
+                continue;
+            }
+            return Ok(Stepped::Done(next));
+        }
         let mut tx = connection.begin().await?;
         let mut db = tx.db();
         if !db.replace_feedback(tenant, current.version, &next).await? {
@@ -313,12 +358,6 @@ async fn apply(
             known = None;
             continue;
         }
-        let update = FeedbackUpdate {
-            action: step.action,
-            from: Some(current.status),
-            actor: principal.sub(),
-            comment: step.comment,
-        };
         db.record_step(tenant, &next, update).await?;
         if let Some((at, counts)) = &step.findings {
             db.record_findings(tenant, next.id, *at, counts).await?;
@@ -328,15 +367,7 @@ async fn apply(
             db.record_release(tenant, next.application_id, released_at, step.release_days)
                 .await?;
         }
-        let action = format!("feedback.{}", step.action);
-        record(
-            &mut db,
-            principal,
-            &action,
-            &next,
-            serde_json::json!({"from": current.status, "to": to, "revision": next.revision}),
-        )
-        .await?;
+        record(&mut db, principal, &action, &next, details).await?;
         if step.action.makes_revision() {
             db.insert_revision(tenant, &next, step.comment, principal.sub())
                 .await?;
