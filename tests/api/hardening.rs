@@ -394,9 +394,32 @@ async fn a_database_that_stops_answering_is_503_in_time_never_a_hang() {
     })
     .await;
     let hr = Caller::hr("H1");
-    let warm = (0..4).map(|_| app.get_as(&hr, "/v1/catalogs/competencies"));
-    for response in futures_util::future::join_all(warm).await {
-        assert_eq!(response.status(), 200);
+    // Every connection of the pool must be open (through the proxy) before it goes silent:
+    // concurrent requests open them, but a fast machine serves four with fewer, so warm until
+    // the pool reports four.
+    for attempt in 0.. {
+        let warm = (0..4).map(|_| app.get_as(&hr, "/v1/catalogs/competencies"));
+        for response in futures_util::future::join_all(warm).await {
+            assert_eq!(response.status(), 200);
+        }
+        let metrics = app
+            .request(Method::GET, "/metrics")
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text");
+        if metrics
+            .lines()
+            .any(|l| l == "debrief_db_pool_connections 4")
+        {
+            break;
+        }
+        assert!(
+            attempt < 50,
+            "the pool never opened four connections:\n{metrics}"
+        );
     }
     proxy.silence_open_connections();
 
