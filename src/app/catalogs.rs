@@ -3,7 +3,11 @@
 use crate::auth::policy::Operation;
 use crate::domain::catalog::{CatalogKey, CatalogKind, EntryChange, NewEntry};
 use crate::domain::{Checked, Precondition, Principal};
-use crate::storage::{now, CatalogEntry, EntryFilter};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use crate::domain::TenantId;
+use crate::storage::{now, ActiveKeys, CatalogEntry, Db, EntryFilter};
 
 use super::idempotency::{create_once, Created, Once};
 use super::{authorize, expected_version, record, App, AppError, AppResult, Page, PageRequest};
@@ -138,5 +142,42 @@ impl Catalogs<'_> {
         tx.commit().await?;
         tracing::info!(catalog = ?kind, key = %key.as_str(), version = updated.version, "catalog entry updated");
         Ok(updated)
+    }
+}
+
+/// The active keys of the tenants this process has validated documents for, by the catalogs'
+/// version they were read at.
+pub(super) type KeyCache = RwLock<HashMap<TenantId, (i64, Arc<ActiveKeys>)>>;
+
+/// Tenants whose keys one process keeps, at most; past it the cache starts afresh.
+const CACHED_TENANTS: usize = 10_000;
+
+impl App {
+    /// The tenant's active catalog keys. `known`: the catalogs' version a statement of this
+    /// request already read (with the record being saved); when the cache holds that version,
+    /// no statement is sent. A change through any replica moves the version.
+    pub(super) async fn active_keys(
+        &self,
+        db: &mut Db<'_>,
+        tenant: &TenantId,
+        known: Option<i64>,
+    ) -> AppResult<Arc<ActiveKeys>> {
+        let cached = known.and_then(|known| {
+            let cache = self.keys.read().ok()?;
+            let (version, keys) = cache.get(tenant)?;
+            (*version == known).then(|| Arc::clone(keys))
+        });
+        if let Some(keys) = cached {
+            return Ok(keys);
+        }
+        let (keys, version) = db.active_keys_versioned(tenant).await?;
+        let keys = Arc::new(keys);
+        if let Ok(mut cache) = self.keys.write() {
+            if cache.len() >= CACHED_TENANTS {
+                cache.clear();
+            }
+            cache.insert(tenant.clone(), (version, Arc::clone(&keys)));
+        }
+        Ok(keys)
     }
 }

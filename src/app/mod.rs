@@ -59,6 +59,8 @@ pub struct App {
     tenants: RwLock<HashSet<TenantId>>,
     /// The tenants' label sources, by the versions they were read at.
     labels: languages::LabelCache,
+    /// The tenants' active catalog keys, by the catalogs' version they were read at.
+    keys: catalogs::KeyCache,
     webhooks: WebhookSettings,
     sender: webhooks::Sender,
     deliveries: webhooks::DeliveryCounters,
@@ -71,6 +73,7 @@ impl App {
             store,
             tenants: RwLock::default(),
             labels: RwLock::default(),
+            keys: RwLock::default(),
             sender: webhooks::Sender::new(&webhooks)?,
             webhooks,
             deliveries: webhooks::DeliveryCounters::default(),

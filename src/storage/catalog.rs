@@ -26,6 +26,13 @@ pub struct LabelVersions {
     pub languages: i64,
 }
 
+/// The keys of both catalogs that are active now.
+#[derive(Debug, Clone, Default)]
+pub struct ActiveKeys {
+    pub reasons: HashSet<String>,
+    pub competencies: HashSet<String>,
+}
+
 /// Which entries to list.
 #[derive(Debug, Clone, Default)]
 pub struct EntryFilter {
@@ -162,6 +169,37 @@ impl Db<'_> {
             .fetch_optional(&mut *c)
             .await)?,
         )
+    }
+
+    /// The keys of both catalogs that are active now, and the catalogs' version, in one
+    /// statement.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn active_keys_versioned(
+        &mut self,
+        tenant: &TenantId,
+    ) -> StorageResult<(ActiveKeys, i64)> {
+        let rows: Vec<(i64, Option<String>, Option<String>)> = on_db!(self, c => sqlx::query_as(
+                "select t.catalog_version, e.kind, e.key
+                   from tenants t left join catalog_entries e
+                     on e.tenant_id = t.id and e.active = $2
+                  where t.id = $1")
+            .bind(tenant)
+            .bind(true)
+            .fetch_all(&mut *c)
+            .await)?;
+        let version = rows.first().map_or(0, |r| r.0);
+        let mut keys = ActiveKeys::default();
+        for (_, kind, key) in rows {
+            let (Some(kind), Some(key)) = (kind, key) else {
+                continue;
+            };
+            if kind == CatalogKind::ReasonCodes.as_str() {
+                keys.reasons.insert(key);
+            } else if kind == CatalogKind::Competencies.as_str() {
+                keys.competencies.insert(key);
+            }
+        }
+        Ok((keys, version))
     }
 
     /// The keys of both catalogs that are active now: (reason codes, competencies).

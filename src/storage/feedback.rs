@@ -16,7 +16,8 @@ pub(super) const FEEDBACK_COLUMNS: &str = "id, application_id, requisition_id, c
      document, internal_notes, review_comment, version, created_at, updated_at, released_at, \
      (select a.feedback_due_date from applications a where a.id = application_id) as feedback_due_date, \
      (select a.feedback_due_at from applications a where a.id = application_id) as feedback_due_at, \
-     (select a.feedback_requested_at from applications a where a.id = application_id) as feedback_requested_at";
+     (select a.feedback_requested_at from applications a where a.id = application_id) as feedback_requested_at, \
+     (select t.catalog_version from tenants t where t.id = tenant_id) as catalog_version";
 
 /// Filters of the feedback list.
 #[derive(Debug, Clone, Default)]

@@ -52,7 +52,7 @@ use watch::{is_connection_failure, Watch};
 pub use applications::{ApplicationFilter, Decision};
 pub use audit::{AuditContext, AuditFilter, AuditRecord};
 pub use candidate::{FollowUpFilter, NewFollowUp, Released, WithActivity};
-pub use catalog::{EntryFilter, LabelVersions};
+pub use catalog::{ActiveKeys, EntryFilter, LabelVersions};
 pub use deadlines::{DueFeedback, DueFilter, StoredDeadlinePolicy};
 pub use deliveries::{Attempt, ClaimedDelivery, Delivery, QueueStats};
 pub use events::{Event, FeedPosition, NewEvent};

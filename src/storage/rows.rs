@@ -106,6 +106,8 @@ pub struct Feedback {
     pub feedback_due_at: Option<DateTime<Utc>>,
     /// When the candidate last asked for it.
     pub feedback_requested_at: Option<DateTime<Utc>>,
+    /// The version of the tenant's catalogs when this row was read (keys the catalog cache).
+    pub catalog_version: i64,
 }
 
 /// One workflow step.

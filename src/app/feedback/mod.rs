@@ -76,6 +76,7 @@ impl FeedbackUseCases<'_> {
         let application =
             applications::visible(&mut connection.db(), principal, application).await?;
         let (document, notes) = checked(
+            self.0,
             &mut connection.db(),
             principal,
             draft.document,
@@ -263,22 +264,27 @@ fn under_document(errors: Vec<FieldError>) -> Vec<FieldError> {
     errors.into_iter().map(|e| e.under("document")).collect()
 }
 
-/// Validates a document against the tenant's catalogs (keys on `previous` stay valid).
+/// Validates a document against the tenant's catalogs (keys on `previous`, the record being
+/// changed, stay valid; its catalog version lets the key cache answer).
 async fn checked(
+    app: &App,
     db: &mut Db<'_>,
     principal: &Principal,
     mut document: FeedbackDocument,
     notes: Option<&str>,
-    previous: Option<&FeedbackDocument>,
+    previous: Option<&Feedback>,
 ) -> AppResult<(FeedbackDocument, Option<String>)> {
-    let (reasons, competencies) = db.active_keys(principal.tenant()).await?;
+    let keys = app
+        .active_keys(db, principal.tenant(), previous.map(|p| p.catalog_version))
+        .await?;
     let named = document.resource_ids().collect();
     let resources = super::resources::active_among(db, principal, &named).await?;
     let allowed = AllowedKeys {
-        reasons: &reasons,
-        competencies: &competencies,
+        reasons: &keys.reasons,
+        competencies: &keys.competencies,
         resources: &resources,
     };
+    let previous = previous.map(|p| &p.document.0);
     let mut errors = under_document(document.normalise(&allowed, previous));
     let notes = notes.map(|notes| internal_notes(notes, &mut errors));
     if errors.is_empty() {

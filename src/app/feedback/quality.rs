@@ -26,6 +26,7 @@ impl FeedbackUseCases<'_> {
         let mut connection = self.0.connection(principal.tenant()).await?;
         let mut db = connection.db();
         let (document, notes) = checked(
+            self.0,
             &mut db,
             principal,
             draft.document,

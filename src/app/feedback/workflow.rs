@@ -76,11 +76,12 @@ impl FeedbackUseCases<'_> {
         let mut connection = self.0.connection(principal.tenant()).await?;
         let current = visible(&mut connection.db(), principal, id).await?;
         let (document, notes) = checked(
+            self.0,
             &mut connection.db(),
             principal,
             draft.document,
             Some(&draft.internal_notes),
-            Some(&current.document.0),
+            Some(&current),
         )
         .await?;
         let version = expected_version(precondition)?;
@@ -232,11 +233,12 @@ impl FeedbackUseCases<'_> {
         let mut note_errors = Vec::new();
         let note = bounded_text("note", &amendment.note, 1, 1000, &mut note_errors);
         let checked = checked(
+            self.0,
             &mut connection.db(),
             principal,
             amendment.document,
             amendment.internal_notes.as_deref(),
-            Some(&current.document.0),
+            Some(&current),
         )
         .await;
         let (document, notes) = match checked {
