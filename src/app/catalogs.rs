@@ -1,14 +1,13 @@
 //! The tenant's competency framework and reason codes: everyone reads them, HR maintains them.
 
+use std::sync::Arc;
+
 use crate::auth::policy::Operation;
 use crate::domain::catalog::{CatalogKey, CatalogKind, EntryChange, NewEntry};
-use crate::domain::{Checked, Precondition, Principal};
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-
-use crate::domain::TenantId;
+use crate::domain::{Checked, Precondition, Principal, TenantId};
 use crate::storage::{now, ActiveKeys, CatalogEntry, Db, EntryFilter};
 
+use super::cache::TenantCache;
 use super::idempotency::{create_once, Created, Once};
 use super::{authorize, expected_version, record, App, AppError, AppResult, Page, PageRequest};
 
@@ -146,11 +145,8 @@ impl Catalogs<'_> {
 }
 
 /// The active keys of the tenants this process has validated documents for, by the catalogs'
-/// version they were read at.
-pub(super) type KeyCache = RwLock<HashMap<TenantId, (i64, Arc<ActiveKeys>)>>;
-
-/// Tenants whose keys one process keeps, at most; past it the cache starts afresh.
-const CACHED_TENANTS: usize = 10_000;
+/// version.
+pub(super) type KeyCache = TenantCache<i64, ActiveKeys>;
 
 impl App {
     /// The tenant's active catalog keys. `known`: the catalogs' version a statement of this
@@ -162,22 +158,10 @@ impl App {
         tenant: &TenantId,
         known: Option<i64>,
     ) -> AppResult<Arc<ActiveKeys>> {
-        let cached = known.and_then(|known| {
-            let cache = self.keys.read().ok()?;
-            let (version, keys) = cache.get(tenant)?;
-            (*version == known).then(|| Arc::clone(keys))
-        });
-        if let Some(keys) = cached {
+        if let Some(keys) = self.keys.get(tenant, known) {
             return Ok(keys);
         }
-        let (keys, version) = db.active_keys_versioned(tenant).await?;
-        let keys = Arc::new(keys);
-        if let Ok(mut cache) = self.keys.write() {
-            if cache.len() >= CACHED_TENANTS {
-                cache.clear();
-            }
-            cache.insert(tenant.clone(), (version, Arc::clone(&keys)));
-        }
-        Ok(keys)
+        let (keys, version) = db.active_keys(tenant).await?;
+        Ok(self.keys.put(tenant, version, keys))
     }
 }

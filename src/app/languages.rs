@@ -1,14 +1,12 @@
 //! The candidate's language: the languages a tenant offers (HR), and the labeller that names a
 //! document's keys in the language a candidate's `Accept-Language` negotiates.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-
 use crate::auth::policy::Operation;
 use crate::domain::labels::{LabelSource, Labeller, TenantLanguages};
 use crate::domain::{Checked, Precondition, Principal, TenantId};
 use crate::storage::{Db, LabelVersions};
 
+use super::cache::TenantCache;
 use super::settings::SettingChange;
 use super::{authorize, App, AppResult};
 
@@ -71,13 +69,9 @@ impl Languages<'_> {
     }
 }
 
-/// Tenants whose label sources one process keeps, at most; past it the cache starts afresh.
-const CACHED_TENANTS: usize = 10_000;
-
-/// The label sources of the tenants this process has answered, by the versions they were read
-/// at. A read that saw other versions (another replica changed a catalog or the languages)
-/// misses and reads them anew: the cache cannot answer with a stale catalog.
-pub(super) type LabelCache = RwLock<HashMap<TenantId, (LabelVersions, Arc<LabelSource>)>>;
+/// The label sources of the tenants this process has answered, by the versions of their
+/// catalogs and languages.
+pub(super) type LabelCache = TenantCache<LabelVersions, LabelSource>;
 
 impl App {
     /// The labeller for one candidate-facing answer: the language negotiated from the caller's
@@ -91,22 +85,13 @@ impl App {
         accept_language: Option<&str>,
         known: Option<LabelVersions>,
     ) -> AppResult<Labeller> {
-        let cached = known.and_then(|known| {
-            let cache = self.labels.read().ok()?;
-            let (versions, source) = cache.get(tenant)?;
-            (*versions == known).then(|| Arc::clone(source))
-        });
-        if let Some(source) = cached {
+        if let Some(source) = self.labels.get(tenant, known) {
             return Ok(source.labeller(accept_language));
         }
         let (source, versions) = db.labelling(tenant).await?;
-        let source = Arc::new(source);
-        if let Ok(mut cache) = self.labels.write() {
-            if cache.len() >= CACHED_TENANTS {
-                cache.clear();
-            }
-            cache.insert(tenant.clone(), (versions, Arc::clone(&source)));
-        }
-        Ok(source.labeller(accept_language))
+        Ok(self
+            .labels
+            .put(tenant, versions, source)
+            .labeller(accept_language))
     }
 }

@@ -7,6 +7,7 @@
 
 mod applications;
 mod audit;
+mod cache;
 mod candidate;
 mod catalogs;
 pub mod deadlines;
@@ -72,8 +73,8 @@ impl App {
         Ok(Self {
             store,
             tenants: RwLock::default(),
-            labels: RwLock::default(),
-            keys: RwLock::default(),
+            labels: Default::default(),
+            keys: Default::default(),
             sender: webhooks::Sender::new(&webhooks)?,
             webhooks,
             deliveries: webhooks::DeliveryCounters::default(),

@@ -168,7 +168,8 @@ async fn known_competencies(
     if keys.is_empty() {
         return Ok(());
     }
-    let (_, active) = db.active_keys(principal.tenant()).await?;
+    let (active, _) = db.active_keys(principal.tenant()).await?;
+    let active = active.competencies;
     let errors: Vec<FieldError> = keys
         .iter()
         .enumerate()

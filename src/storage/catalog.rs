@@ -174,10 +174,7 @@ impl Db<'_> {
     /// The keys of both catalogs that are active now, and the catalogs' version, in one
     /// statement.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn active_keys_versioned(
-        &mut self,
-        tenant: &TenantId,
-    ) -> StorageResult<(ActiveKeys, i64)> {
+    pub async fn active_keys(&mut self, tenant: &TenantId) -> StorageResult<(ActiveKeys, i64)> {
         let rows: Vec<(i64, Option<String>, Option<String>)> = on_db!(self, c => sqlx::query_as(
                 "select t.catalog_version, e.kind, e.key
                    from tenants t left join catalog_entries e
@@ -200,29 +197,6 @@ impl Db<'_> {
             }
         }
         Ok((keys, version))
-    }
-
-    /// The keys of both catalogs that are active now: (reason codes, competencies).
-    #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn active_keys(
-        &mut self,
-        tenant: &TenantId,
-    ) -> StorageResult<(HashSet<String>, HashSet<String>)> {
-        let rows: Vec<(String, String)> = on_db!(self, c => sqlx::query_as(
-                "select kind, key from catalog_entries where tenant_id = $1 and active = $2")
-            .bind(tenant)
-            .bind(true)
-            .fetch_all(&mut *c)
-            .await)?;
-        let (mut reasons, mut competencies) = (HashSet::new(), HashSet::new());
-        for (kind, key) in rows {
-            if kind == CatalogKind::ReasonCodes.as_str() {
-                reasons.insert(key);
-            } else if kind == CatalogKind::Competencies.as_str() {
-                competencies.insert(key);
-            }
-        }
-        Ok((reasons, competencies))
     }
 
     /// What the labeller needs, in one statement: the tenant's languages and every entry of

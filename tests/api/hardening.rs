@@ -402,14 +402,7 @@ async fn a_database_that_stops_answering_is_503_in_time_never_a_hang() {
         for response in futures_util::future::join_all(warm).await {
             assert_eq!(response.status(), 200);
         }
-        let metrics = app
-            .request(Method::GET, "/metrics")
-            .send()
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("text");
+        let metrics = app.metrics().await;
         if metrics
             .lines()
             .any(|l| l == "debrief_db_pool_connections 4")

@@ -51,6 +51,17 @@ pub async fn spawn_app_with(backend: Backend, customise: impl FnOnce(&mut RawSet
 }
 
 impl TestApp {
+    /// The Prometheus text of `/metrics`.
+    pub async fn metrics(&self) -> String {
+        self.request(Method::GET, "/metrics")
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text")
+    }
+
     /// A second process of the service on the same database: another replica.
     pub async fn replica(&self) -> TestApp {
         let application = Application::build(&self.settings)

@@ -19,14 +19,7 @@ backend_tests!(
 
 /// (statements, checkouts) summed over every request to `route` so far, and how many.
 async fn cost(app: &TestApp, method: &str, route: &str) -> (f64, f64, f64) {
-    let text = app
-        .request(Method::GET, "/metrics")
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let text = app.metrics().await;
     let labels = format!("{{method=\"{method}\",route=\"{route}\"}}");
     let value = |name: &str| {
         text.lines()

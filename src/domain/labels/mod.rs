@@ -282,7 +282,7 @@ impl Labeller {
             default.clone()
         };
         for language in &self.preference {
-            if let Some(text) = entry.translations.get(&language) {
+            if let Some(text) = entry.translations.get(language) {
                 return EntryLabel {
                     name: text.name.clone(),
                     description: text.description.clone(),
