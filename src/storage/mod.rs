@@ -27,6 +27,7 @@ mod resources;
 mod retention;
 mod rows;
 mod secrets;
+mod stash;
 mod tally;
 mod transaction;
 mod watch;
@@ -47,6 +48,7 @@ use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool}
 use crate::config::{Backend, DatabaseSettings};
 use crate::domain::TenantId;
 
+use stash::{Lease, Stash};
 use watch::{is_connection_failure, Watch};
 
 pub use applications::{ApplicationFilter, Decision};
@@ -87,6 +89,8 @@ pub struct Store {
     /// Whether PostgreSQL's row-level security applies to this service's role (see
     /// `Connection::scope`); learnt on first use.
     row_security: Arc<std::sync::OnceLock<bool>>,
+    /// Clean connections between checkouts, and the checkouts' admission (see `stash`).
+    stash: Arc<Stash>,
 }
 
 #[derive(Clone, Debug)]
@@ -100,11 +104,16 @@ enum Pool {
 /// normally wins; the client's deadline is for a server that does not answer at all.
 const DEADLINE_MARGIN: Duration = Duration::from_secs(1);
 
+/// How long a connection may sit unused, in the pool or the stash, before it is closed.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+
 /// One connection taken from the pool, returned when dropped.
 pub struct Connection {
-    pooled: Pooled,
+    /// `None` only once dropped (`Drop` hands it to the stash or the pool).
+    pooled: Option<Pooled>,
     watch: Watch,
     row_security: Arc<std::sync::OnceLock<bool>>,
+    lease: Lease,
 }
 
 enum Pooled {
@@ -126,12 +135,20 @@ pub(crate) enum On<'c> {
 }
 
 impl Drop for Connection {
+    /// A connection with a statement cut short is closed; one with a rollback queued goes back
+    /// to the pool (whose ping sends it at once, releasing the transaction's locks); a clean
+    /// one waits in the stash for the next checkout, without the pool's ping.
     fn drop(&mut self) {
+        let Some(mut pooled) = self.pooled.take() else {
+            return;
+        };
         if self.watch.is_unfinished() {
-            match &mut self.pooled {
+            match &mut pooled {
                 Pooled::Postgres(c) => c.close_on_drop(),
                 Pooled::Sqlite(c) => c.close_on_drop(),
             }
+        } else if !self.watch.has_rollback_queued() {
+            self.lease.stash(pooled);
         }
     }
 }
@@ -308,7 +325,7 @@ impl Store {
                     .max_connections(pool.max_connections)
                     .acquire_timeout(pool.acquire_timeout)
                     .test_before_acquire(false)
-                    .idle_timeout(Duration::from_secs(300))
+                    .idle_timeout(IDLE_TIMEOUT)
                     .connect_lazy_with(options);
                 Ok(Self::new(Pool::Postgres(pool), settings))
             }
@@ -320,11 +337,17 @@ impl Store {
             Pool::Postgres(pool) => Some(pool.connect_options()),
             Pool::Sqlite(_) => None,
         };
+        let stash = Stash::new(
+            settings.pool.max_connections,
+            settings.pool.acquire_timeout,
+            IDLE_TIMEOUT,
+        );
         Store {
             pool,
             deadline: settings.pool.statement_timeout + DEADLINE_MARGIN,
             reconnect,
             row_security: Arc::default(),
+            stash,
         }
     }
 
@@ -360,14 +383,19 @@ impl Store {
 
     async fn acquire_raw(&self) -> StorageResult<Connection> {
         tally::count_checkout();
-        let pooled = match &self.pool {
-            Pool::Postgres(pool) => Pooled::Postgres(pool.acquire().await?),
-            Pool::Sqlite(pool) => Pooled::Sqlite(pool.acquire().await?),
+        let (lease, stashed) = self.stash.checkout().await?;
+        let pooled = match stashed {
+            Some(pooled) => pooled,
+            None => match &self.pool {
+                Pool::Postgres(pool) => Pooled::Postgres(pool.acquire().await?),
+                Pool::Sqlite(pool) => Pooled::Sqlite(pool.acquire().await?),
+            },
         };
         Ok(Connection {
-            pooled,
+            pooled: Some(pooled),
             watch: Watch::new(self.deadline, self.reconnect.clone()),
             row_security: self.row_security.clone(),
+            lease,
         })
     }
 
@@ -380,18 +408,19 @@ impl Store {
         match &self.pool {
             Pool::Postgres(pool) => PoolStats {
                 size: pool.size(),
-                idle: pool.num_idle(),
+                idle: pool.num_idle() + self.stash.len(),
                 max: pool.options().get_max_connections(),
             },
             Pool::Sqlite(pool) => PoolStats {
                 size: pool.size(),
-                idle: pool.num_idle(),
+                idle: pool.num_idle() + self.stash.len(),
                 max: pool.options().get_max_connections(),
             },
         }
     }
 
     pub async fn close(&self) {
+        self.stash.close();
         match &self.pool {
             Pool::Postgres(pool) => pool.close().await,
             Pool::Sqlite(pool) => pool.close().await,
@@ -401,7 +430,7 @@ impl Store {
 
 impl Connection {
     pub(crate) fn is_postgres(&self) -> bool {
-        matches!(self.pooled, Pooled::Postgres(_))
+        matches!(self.pooled, Some(Pooled::Postgres(_)))
     }
 
     /// Scopes the session to `tenant` (`None`: to no tenant) where row-level security applies:
@@ -409,7 +438,7 @@ impl Connection {
     /// (SQLite; the tables' owner, a superuser or a `BYPASSRLS` role) it costs nothing; the
     /// first connection learns which it is (`row_security_active`, after the migrations).
     pub async fn scope(&mut self, tenant: Option<&TenantId>) -> StorageResult<()> {
-        if !matches!(self.pooled, Pooled::Postgres(_)) {
+        if !self.is_postgres() {
             return Ok(());
         }
         let active = match self.row_security.get() {
@@ -445,13 +474,15 @@ impl Connection {
 
     /// Statements outside a transaction (each commits on its own).
     pub fn db(&mut self) -> Db<'_> {
-        let on = match &mut self.pooled {
-            Pooled::Postgres(c) => On::Postgres(c),
-            Pooled::Sqlite(c) => On::Sqlite(c),
+        let Self { pooled, watch, .. } = self;
+        let on = match pooled {
+            Some(Pooled::Postgres(c)) => On::Postgres(c),
+            Some(Pooled::Sqlite(c)) => On::Sqlite(c),
+            None => unreachable!("a connection is only given back when dropped"),
         };
         Db {
             on,
-            watch: &self.watch,
+            watch,
             retry: true,
         }
     }

@@ -31,9 +31,11 @@ impl Connection {
     /// instead; sqlx 0.9 runs it cleanly, and `a_transaction_dropped_without_commit_leaves_its_
     /// connection_usable` keeps it so.)
     pub async fn begin(&mut self) -> StorageResult<Tx<'_>> {
-        let watch = &self.watch;
-        let open = match &mut self.pooled {
-            Pooled::Postgres(c) => {
+        let Connection { pooled, watch, .. } = self;
+        let watch = &*watch;
+        let open = match pooled {
+            None => unreachable!("a connection is only given back when dropped"),
+            Some(Pooled::Postgres(c)) => {
                 let c: &mut PgConnection = c;
                 match watch.run(PgTransactionManager::begin(c, None)).await {
                     Err(error) if watch.may_retry(&error) => {
@@ -44,7 +46,7 @@ impl Connection {
                 }
                 On::Postgres(c)
             }
-            Pooled::Sqlite(c) => {
+            Some(Pooled::Sqlite(c)) => {
                 let c: &mut SqliteConnection = c;
                 let immediate = Some(sqlx::SqlSafeStr::into_sql_str("BEGIN IMMEDIATE"));
                 watch
@@ -101,6 +103,7 @@ impl Drop for Tx<'_> {
     /// Queues the rollback for the connection's next use, as `sqlx::Transaction` does.
     fn drop(&mut self) {
         if !self.finished {
+            self.watch.rollback_queued();
             match &mut self.open {
                 On::Postgres(c) => PgTransactionManager::start_rollback(c),
                 On::Sqlite(c) => SqliteTransactionManager::start_rollback(c),

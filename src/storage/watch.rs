@@ -27,6 +27,7 @@ pub(super) struct Watch {
     deadline: Duration,
     unfinished: AtomicBool,
     answered: AtomicBool,
+    rollback_queued: AtomicBool,
     reconnect: Option<Arc<PgConnectOptions>>,
 }
 
@@ -36,8 +37,18 @@ impl Watch {
             deadline,
             unfinished: AtomicBool::new(false),
             answered: AtomicBool::new(false),
+            rollback_queued: AtomicBool::new(false),
             reconnect,
         }
+    }
+
+    /// A transaction was dropped open on this connection: its rollback waits to be sent.
+    pub(super) fn rollback_queued(&self) {
+        self.rollback_queued.store(true, Ordering::Relaxed);
+    }
+
+    pub(super) fn has_rollback_queued(&self) -> bool {
+        self.rollback_queued.load(Ordering::Relaxed)
     }
 
     /// A statement on this connection did not finish: it must be closed, not returned.

@@ -869,33 +869,120 @@ mod pool {
         );
     }
 
-    /// Canary for transact-rs/sqlx#4349: a connection returned after a *finished* statement
-    /// is pinged by the pool with no deadline, so if its server goes silent in the moment
-    /// between the last answer and the return, the slot is held (until TCP gives up). Debrief
-    /// returns a connection as soon as its use case's last statement is answered, so the
-    /// window is that short. When this test fails, sqlx bounds its release ping: delete the
-    /// canary and the caveat in docs/architecture.md (Dependencies).
+    /// A connection handed back clean goes to the stash, not through the pool's ping (which
+    /// has no deadline, transact-rs/sqlx#4349): if its server goes silent between the last
+    /// answer and the next checkout, that checkout's first statement fails at its deadline,
+    /// the connection is closed, and the pool's one slot serves again.
     #[tokio::test]
-    async fn canary_sqlx_still_pings_a_returned_connection_without_a_deadline() {
+    async fn a_server_silent_after_the_last_answer_costs_one_deadline_not_the_slot() {
         let Some((_db, proxy, settings, store)) = behind_a_proxy().await else {
             return;
         };
+        let deadline = settings.database.pool.statement_timeout + Duration::from_secs(1);
         let mut connection = store.acquire().await.expect("the pool's one connection");
         connection.db().ping().await.expect("ping");
         proxy.silence_open_connections();
         drop(connection);
-        let acquire = settings.database.pool.acquire_timeout;
-        for _ in 0..3 {
-            let started = Instant::now();
-            let error = store
-                .ping()
-                .await
-                .expect_err("the slot is held by the pool's own ping");
-            assert!(
-                started.elapsed() >= acquire,
-                "{error}: it waited for a slot"
-            );
+        let started = Instant::now();
+        let error = store
+            .ping()
+            .await
+            .expect_err("the stashed connection is silent");
+        let waited = started.elapsed();
+        assert!(
+            matches!(error, StorageError::Unavailable(_)),
+            "a retryable error, not {error:?}"
+        );
+        assert!(
+            waited >= deadline && waited < deadline + Duration::from_secs(1),
+            "failed after {waited:?}, the deadline is {deadline:?}"
+        );
+        let back = until_the_pool_serves_again(&store, Duration::from_secs(15)).await;
+        assert!(
+            back < Duration::from_secs(8),
+            "the slot came back after {back:?}"
+        );
+    }
+}
+
+mod stash {
+    use std::time::{Duration, Instant};
+
+    use debrief::domain::TenantId;
+    use debrief::storage::Store;
+
+    use crate::backend_tests;
+    use crate::common::{Backend, TestDatabase};
+
+    backend_tests!(a_transaction_dropped_open_releases_its_locks_at_once);
+    backend_tests!(more_requests_than_connections_all_get_one);
+
+    async fn store_of(db: &TestDatabase, connections: u32) -> Store {
+        let mut settings = db.settings();
+        settings.db_max_connections = connections;
+        let settings = settings.parse().expect("settings");
+        let store = Store::connect(&settings.database).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        store
+    }
+
+    /// A connection whose transaction was dropped open is not kept for the next checkout
+    /// (where its rollback would wait, and its locks with it, until that checkout's first
+    /// statement): it goes back through the pool, whose ping sends the rollback at once. A
+    /// writer on another connection then gets the row the dropped transaction had written.
+    async fn a_transaction_dropped_open_releases_its_locks_at_once(backend: Backend) {
+        let db = TestDatabase::create(&backend).await;
+        let store = store_of(&db, 4).await;
+        let tenant = TenantId::parse("beta").expect("tenant");
+        let mut writer = store.acquire().await.expect("connection");
+        {
+            let mut holder = store.acquire().await.expect("connection");
+            let mut tx = holder.begin().await.expect("begin");
+            assert!(tx.db().insert_tenant(&tenant).await.expect("insert"));
+            // The transaction and its connection are dropped here, on an error path.
         }
+        let started = Instant::now();
+        let mut tx = writer.begin().await.expect("begin");
+        assert!(
+            tx.db().insert_tenant(&tenant).await.expect("insert"),
+            "the dropped insert was rolled back"
+        );
+        tx.commit().await.expect("commit");
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "the writer waited {:?} for the dropped transaction's locks",
+            started.elapsed()
+        );
+    }
+
+    /// Checkouts are admitted by the pool's size, so that none waits in the pool while the
+    /// stash holds a connection: forty concurrent requests on two connections all run.
+    async fn more_requests_than_connections_all_get_one(backend: Backend) {
+        let db = TestDatabase::create(&backend).await;
+        let store = store_of(&db, 2).await;
+        let started = Instant::now();
+        let requests = (0..40).map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                for _ in 0..5 {
+                    let mut connection = store.acquire().await?;
+                    connection.db().ping().await?;
+                    tokio::task::yield_now().await;
+                }
+                Ok::<_, debrief::storage::StorageError>(())
+            })
+        });
+        for request in futures_util::future::join_all(requests).await {
+            request.expect("task").expect("a connection and an answer");
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+        let stats = store.pool_stats();
+        assert!(stats.size <= 2, "{stats:?}");
+        assert_eq!(stats.idle, stats.size as usize, "all back, {stats:?}");
     }
 }
 
