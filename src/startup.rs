@@ -42,7 +42,7 @@ impl Application {
             Authenticator::from_settings(settings).context("cannot set up authentication")?;
         auth.prefetch().await;
         let api = http::openapi();
-        let document = http::openapi_document(&api);
+        let document = http::openapi_json_bytes(&http::openapi_document(&api));
         let state = web::Data::new(AppState {
             app: app::App::new(store.clone(), settings.webhooks.clone())
                 .map_err(anyhow::Error::msg)?,
@@ -96,7 +96,8 @@ impl Application {
                 .app_data(query.clone())
                 .service(web::redirect("/docs", "/docs/").permanent())
                 .service(http::docs_page)
-                .service(http::docs_service(document.clone()))
+                .service(http::openapi_json_service(document.clone()))
+                .service(http::docs_service())
                 .default_service(web::to(http::fallback))
                 .wrap(Condition::new(!origins.is_empty(), cors))
                 .wrap(from_fn(http::request_context))

@@ -39,7 +39,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use error::ApiError;
 
-pub use docs::{docs_page, docs_service};
+pub use docs::{docs_page, docs_service, openapi_json_bytes, openapi_json_service};
 pub use extract::extractor_configs;
 pub use limits::RateLimits;
 pub use metrics::Metrics;
