@@ -104,6 +104,9 @@ enum Pool {
 /// normally wins; the client's deadline is for a server that does not answer at all.
 const DEADLINE_MARGIN: Duration = Duration::from_secs(1);
 
+/// SQLite's page cache per connection, in KiB when negative (`PRAGMA cache_size`).
+const SQLITE_CACHE_SIZE: &str = "-512";
+
 /// How long a connection may sit unused, in the pool or the stash, before it is closed.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -284,7 +287,11 @@ impl Store {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Full)
                     .foreign_keys(true)
-                    .busy_timeout(pool.statement_timeout);
+                    .busy_timeout(pool.statement_timeout)
+                    // Each pooled connection keeps its own page cache (SQLite's default 2 MiB):
+                    // 512 KiB each keeps ten of them within the memory target under a read load
+                    // (docs/performance.md); the OS's file cache serves the rest.
+                    .pragma("cache_size", SQLITE_CACHE_SIZE);
                 let path = options.get_filename();
                 if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir).map_err(|e| {
