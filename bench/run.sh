@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The benchmark: Debrief (release build, PostgreSQL) under wrk beside pgbench running the
-# equivalent SQL on the same database in the same run, plus the same read on SQLite, a paced
-# run at half the saturating rate, review-queue pages at 10 000 and 1 000 000 rows, ES256
+# The benchmark: Debrief (release build, PostgreSQL) under wrk beside pgbench running, on the
+# same database in the same run, the SQL Debrief runs and, for the read and the save, the least
+# SQL the use case needs (bench/pgbench/read-min.sql, save-min.sql: one statement each), plus
+# the same read on SQLite, a paced run at half the saturating rate, review-queue pages at 10 000 and 1 000 000 rows, ES256
 # tokens against HS256, server RSS and start-to-ready time; HR's reports over a tenant of
 # 1 000 000 rejections beside the scan of the same rows, and HR's overdue queue at 10 000 and
 # 1 000 000 rows. Writes bench/results/<date>.md and prints the table. See docs/performance.md.
@@ -11,7 +12,8 @@
 # BENCH_DURATION (seconds per measurement, 15), BENCH_CONNECTIONS (16), BENCH_LARGE (rows of
 # the large review queue, 1000000), BENCH_BIN (a binary to measure instead of building the
 # release binary of this checkout: to compare two builds in one session), BENCH_ONLY=reports
-# (only the reports and the overdue queue) or overdue (only the overdue queue).
+# (only the reports and the overdue queue), overdue (only the overdue queue) or core (all but
+# those two).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -141,12 +143,23 @@ export BENCH_LUA="$ROOT/bench/lua" BENCH_THREADS=$THREADS
 
 reset_drafts() { psql "$PG_URL" -qc "update feedback set version = 1 where tenant_id = 'bench' and status = 'draft'"; }
 
+# Which clients of the bench database use TLS, seen halfway through a measurement (the sslmode
+# of a URL without one is `prefer`: TLS whenever the server offers it, as this one may).
+tls_seen() { # $1 name: writes RESULTS/name.tls, one line per client kind
+  (sleep $((DURATION / 2)); psql "$PG_URL" -Atqc "select coalesce(nullif(a.application_name, ''), 'debrief') || ': '
+      || case when s.ssl then 'TLS ' || s.version || ' ' || s.cipher else 'no TLS' end
+      from pg_stat_activity a join pg_stat_ssl s using (pid)
+      where a.datname = current_database() and a.pid <> pg_backend_pid() and a.backend_type = 'client backend'
+      group by 1, s.ssl, s.version, s.cipher" >"$RESULTS/$1.tls" 2>/dev/null || true) &
+}
+
 debrief_load() { # $1 name, $2 lua script, $3 data dir; extra env passed through
   local name=$1 script=$2
   export BENCH_DATA=$3
   [ "$script" = update ] && reset_drafts
   wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "bench/lua/$script.lua" "$BASE" >/dev/null
   [ "$script" = update ] && reset_drafts
+  case $DEBRIEF_DATABASE_URL in postgres*) tls_seen "$name" ;; esac
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "bench/lua/$script.lua" "$BASE" | tail -n1 >"$RESULTS/$name.wrk.json"
   echo "  debrief  $name: $(cat "$RESULTS/$name.wrk.json")" >&2
 }
@@ -156,6 +169,7 @@ pgbench_load() { # $1 name, $2 script, then -D definitions
   local defs=(-D employees=$EMPLOYEES -D released=$RELEASED -D drafts=$DRAFTS "$@")
   pgbench -n -M prepared -c "$CONNECTIONS" -j "$THREADS" -T 3 "${defs[@]}" -f "bench/pgbench/$script.sql" "$PG_URL" >/dev/null 2>&1
   mkdir -p "$RESULTS/$name.pgbench"
+  tls_seen "$name"
   (cd "$RESULTS/$name.pgbench" && pgbench -n -M prepared -c "$CONNECTIONS" -j "$THREADS" -T "$DURATION" "${defs[@]}" \
     -l --log-prefix=tx -f "$ROOT/bench/pgbench/$script.sql" "$PG_URL" >summary.txt 2>&1)
   echo "  pgbench  $name: $(grep -E '^tps' "$RESULTS/$name.pgbench/summary.txt")" >&2
@@ -165,10 +179,10 @@ step "PostgreSQL, HS256 tokens"
 export DEBRIEF_DATABASE_URL="$PG_URL" DEBRIEF_AUTH_HS256_SECRET="$SECRET"
 unset DEBRIEF_AUTH_PUBLIC_KEY_FILES
 start postgres
-if [ "$ONLY" = all ]; then
-debrief_load read read "$WORK/hs256";   pgbench_load read read
+if [ "$ONLY" = all ] || [ "$ONLY" = core ]; then
+debrief_load read read "$WORK/hs256";   pgbench_load read read; pgbench_load read-min read-min
 debrief_load list list "$WORK/hs256";   pgbench_load list list
-debrief_load update update "$WORK/hs256"; pgbench_load update update
+debrief_load update update "$WORK/hs256"; pgbench_load update update; pgbench_load save-min save-min
 BENCH_HR=hr-bench.txt BENCH_CURSORS=cursors-bench.txt debrief_load queue queue "$WORK/hs256"
 pgbench_load queue queue -D tenant=bench -D first=$((RELEASED + DRAFTS)) -D count=$SUBMITTED
 BENCH_HR=hr-q10k.txt BENCH_CURSORS=cursors-q10k.txt debrief_load queue-10k queue "$WORK/hs256"
@@ -185,8 +199,10 @@ echo "$delay" >"$RESULTS/read-half.delay-ms"
 echo $(( $(hwm_kb) )) >"$RESULTS/postgres.hwm-kb"
 fi
 
+if [ "$ONLY" != core ]; then
 step "PostgreSQL: HR's reports over $LARGE rejections, and the overdue queue"
-if [ "$ONLY" != overdue ]; then
+fi
+if [ "$ONLY" = all ] || [ "$ONLY" = reports ]; then
 # Each report one request at a time, beside the scan of the same rows (pgbench, one client).
 "$VENV/bin/python" bench/reports.py "$BASE" "$WORK/hs256/hr-r1m.txt" "$RESULTS"
 pgbench -n -M prepared -c 1 -t 1 -D tenant=r1m -f bench/pgbench/report-scan.sql "$PG_URL" >/dev/null 2>&1
@@ -195,12 +211,13 @@ echo "  pgbench  report-scan: $(grep -E '^latency average' "$RESULTS/report-scan
 echo $(( $(hwm_kb) )) >"$RESULTS/postgres-reports.hwm-kb"
 fi
 for size in 10k 1m; do
+  [ "$ONLY" = core ] && break
   BENCH_PATH="/v1/feedback-due?overdue=true&limit=50" BENCH_HR=hr-q$size.txt BENCH_CURSORS=overdue-q$size.txt \
     debrief_load overdue-$size queue "$WORK/hs256"
 done
 stop
 
-if [ "$ONLY" = all ]; then
+if [ "$ONLY" = all ] || [ "$ONLY" = core ]; then
 step "PostgreSQL, ES256 tokens"
 unset DEBRIEF_AUTH_HS256_SECRET
 export DEBRIEF_AUTH_PUBLIC_KEY_FILES="$WORK/es256.pem" DEBRIEF_AUTH_ALGORITHMS=ES256
@@ -223,7 +240,7 @@ fi
 
 step "Report"
 mkdir -p bench/results
-REPORT="bench/results/$(date -u +%Y-%m-%d)$([ "$ONLY" != all ] && echo "-$ONLY").md"
+REPORT="bench/results/$(date -u +%Y-%m-%d)$(if [ "$ONLY" != all ]; then echo "-$ONLY"; fi).md"
 python3 bench/report.py "$RESULTS" "$DURATION" "$CONNECTIONS" "$THREADS" >"$REPORT"
 cat "$REPORT"
 echo "written to $REPORT (raw results in $RESULTS)" >&2

@@ -1,13 +1,19 @@
--- Equivalent of GET /v1/me/feedback/{id}: the released document with its requisition's public
--- fields, the acknowledgement and the progress (the statements the service runs).
+-- Equivalent of GET /v1/me/feedback/{id}: the one statement the service runs (storage/candidate.rs,
+-- `released_with_activity`): the released document with its requisition's public fields, the
+-- acknowledgement, the progress as JSON, and the tenant's catalog and language versions (which
+-- key the service's label caches).
 \set n random(0, :released - 1)
 \set e :n % :employees
-select f.id, f.application_id, f.candidate_id, r.title as requisition_title, r.department as requisition_department,
-       f.revision, f.document, f.released_at, f.updated_at
+select f.id, f.application_id, f.requisition_id, f.candidate_id, r.title as requisition_title,
+       r.department as requisition_department, f.revision, f.document, f.released_at, f.updated_at,
+       a.usefulness_rating as ack_rating, a.comment as ack_comment, a.acknowledged_at as ack_at,
+       (select coalesce(json_agg(json_build_object('action_id', p.action_id, 'status', p.status, 'note', p.note,
+                                                   'updated_at', p.updated_at)), '[]'::json)
+          from action_progress p where p.tenant_id = f.tenant_id and p.feedback_id = f.id) as progress,
+       t.catalog_version, t.language_settings_version
 from feedback f join requisitions r on r.id = f.requisition_id
+join tenants t on t.id = f.tenant_id
+left join feedback_acknowledgements a on a.feedback_id = f.id and a.tenant_id = f.tenant_id
 where f.tenant_id = 'bench' and f.candidate_id = 'E' || :e and f.status = 'released'
-  and f.id = md5('bench-fb-' || :n)::uuid;
-select usefulness_rating, comment, acknowledged_at from feedback_acknowledgements
-where tenant_id = 'bench' and feedback_id = md5('bench-fb-' || :n)::uuid;
-select action_id, status, note, updated_at from action_progress
-where tenant_id = 'bench' and feedback_id = md5('bench-fb-' || :n)::uuid order by action_id;
+  and f.id = md5('bench-fb-' || :n)::uuid
+order by f.id desc limit 1;
