@@ -799,6 +799,18 @@ mod pool {
         Some((db, proxy, settings, store))
     }
 
+    /// A statement the server never answered: a retryable error, at the client's deadline.
+    fn failed_at_the_deadline(error: &StorageError, waited: Duration, deadline: Duration) {
+        assert!(
+            matches!(error, StorageError::Unavailable(_)),
+            "a retryable error, not {error:?}"
+        );
+        assert!(
+            waited >= deadline && waited < deadline + Duration::from_secs(1),
+            "failed after {waited:?}, the deadline is {deadline:?}"
+        );
+    }
+
     /// Pings through the store until one succeeds; how long that took.
     async fn until_the_pool_serves_again(store: &Store, limit: Duration) -> Duration {
         let started = Instant::now();
@@ -827,15 +839,7 @@ mod pool {
         proxy.silence_open_connections();
         let started = Instant::now();
         let error = connection.db().ping().await.expect_err("no answer");
-        let waited = started.elapsed();
-        assert!(
-            matches!(error, StorageError::Unavailable(_)),
-            "a retryable error, not {error:?}"
-        );
-        assert!(
-            waited >= deadline && waited < deadline + Duration::from_secs(1),
-            "failed after {waited:?}, the deadline is {deadline:?}"
-        );
+        failed_at_the_deadline(&error, started.elapsed(), deadline);
         drop(connection);
         // sqlx bounds the close of a dropped connection at 5 s (a silent TLS peer makes it
         // wait that long); then the slot is free and a new connection answers.
@@ -888,15 +892,7 @@ mod pool {
             .ping()
             .await
             .expect_err("the stashed connection is silent");
-        let waited = started.elapsed();
-        assert!(
-            matches!(error, StorageError::Unavailable(_)),
-            "a retryable error, not {error:?}"
-        );
-        assert!(
-            waited >= deadline && waited < deadline + Duration::from_secs(1),
-            "failed after {waited:?}, the deadline is {deadline:?}"
-        );
+        failed_at_the_deadline(&error, started.elapsed(), deadline);
         let back = until_the_pool_serves_again(&store, Duration::from_secs(15)).await;
         assert!(
             back < Duration::from_secs(8),
