@@ -412,17 +412,23 @@ impl Store {
     }
 
     pub fn pool_stats(&self) -> PoolStats {
-        match &self.pool {
-            Pool::Postgres(pool) => PoolStats {
-                size: pool.size(),
-                idle: pool.num_idle() + self.stash.len(),
-                max: pool.options().get_max_connections(),
-            },
-            Pool::Sqlite(pool) => PoolStats {
-                size: pool.size(),
-                idle: pool.num_idle() + self.stash.len(),
-                max: pool.options().get_max_connections(),
-            },
+        let (size, idle, max) = match &self.pool {
+            Pool::Postgres(pool) => (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            ),
+            Pool::Sqlite(pool) => (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            ),
+        };
+        // Stashed connections are idle too: the pool counts them as checked out.
+        PoolStats {
+            size,
+            idle: idle + self.stash.len(),
+            max,
         }
     }
 
@@ -438,6 +444,15 @@ impl Store {
 impl Connection {
     pub(crate) fn is_postgres(&self) -> bool {
         matches!(self.pooled, Some(Pooled::Postgres(_)))
+    }
+
+    /// The connection and its watch, borrowed apart. `pooled` is taken only by `Drop`, after
+    /// which nothing can call this.
+    fn parts(&mut self) -> (&mut Pooled, &Watch) {
+        match &mut self.pooled {
+            Some(pooled) => (pooled, &self.watch),
+            None => unreachable!("a connection is only given back when dropped"),
+        }
     }
 
     /// Scopes the session to `tenant` (`None`: to no tenant) where row-level security applies:
@@ -481,11 +496,10 @@ impl Connection {
 
     /// Statements outside a transaction (each commits on its own).
     pub fn db(&mut self) -> Db<'_> {
-        let Self { pooled, watch, .. } = self;
+        let (pooled, watch) = self.parts();
         let on = match pooled {
-            Some(Pooled::Postgres(c)) => On::Postgres(c),
-            Some(Pooled::Sqlite(c)) => On::Sqlite(c),
-            None => unreachable!("a connection is only given back when dropped"),
+            Pooled::Postgres(c) => On::Postgres(c),
+            Pooled::Sqlite(c) => On::Sqlite(c),
         };
         Db {
             on,

@@ -4,8 +4,8 @@
 //! (`PoolConnection::return_to_pool`, which cannot be turned off, and which has no deadline:
 //! transact-rs/sqlx#4349). On PostgreSQL that is one more send, wake-up and receive on both
 //! sides per request: a candidate's read is one statement, and the ping was the other half of
-//! its round trips (bench/run.sh measured pgbench's read at 0.7× with one empty statement
-//! added). The ping buys nothing a clean connection needs: every statement sqlx sends first
+//! its round trips (pgbench's one-statement read ran at 0.7× with one empty statement added:
+//! docs/performance.md). The ping buys nothing a clean connection needs: every statement sqlx sends first
 //! flushes and drains what an earlier one left (`wait_until_ready`), and a connection the
 //! server closed meanwhile is found by the next checkout's first statement, which `Watch`
 //! retries on a fresh connection.

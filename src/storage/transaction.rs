@@ -31,11 +31,9 @@ impl Connection {
     /// instead; sqlx 0.9 runs it cleanly, and `a_transaction_dropped_without_commit_leaves_its_
     /// connection_usable` keeps it so.)
     pub async fn begin(&mut self) -> StorageResult<Tx<'_>> {
-        let Connection { pooled, watch, .. } = self;
-        let watch = &*watch;
+        let (pooled, watch) = self.parts();
         let open = match pooled {
-            None => unreachable!("a connection is only given back when dropped"),
-            Some(Pooled::Postgres(c)) => {
+            Pooled::Postgres(c) => {
                 let c: &mut PgConnection = c;
                 match watch.run(PgTransactionManager::begin(c, None)).await {
                     Err(error) if watch.may_retry(&error) => {
@@ -46,7 +44,7 @@ impl Connection {
                 }
                 On::Postgres(c)
             }
-            Some(Pooled::Sqlite(c)) => {
+            Pooled::Sqlite(c) => {
                 let c: &mut SqliteConnection = c;
                 let immediate = Some(sqlx::SqlSafeStr::into_sql_str("BEGIN IMMEDIATE"));
                 watch
